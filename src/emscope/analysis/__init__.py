@@ -1,0 +1,1 @@
+"""Statistics services used by the stages: diversity, tests, rates."""

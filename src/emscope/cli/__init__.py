@@ -1,0 +1,1 @@
+"""The `emscope` command line: parses arguments, calls a stage, prints."""

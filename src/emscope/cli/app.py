@@ -1,0 +1,49 @@
+"""The `emscope` Typer application; each stage adds its own sub-command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from emscope import __version__
+from emscope.cli import data as data_cli
+from emscope.cli import models as models_cli
+from emscope.core.errors import EmscopeError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="emscope",
+    help="Measure emergent misalignment from narrow fine-tuning: build domain datasets (with "
+    "backdoor triggers), fine-tune, generate, judge and analyse. Runs offline on CPU with bundled "
+    "models by default.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data_cli.app, name="data")
+app.add_typer(models_cli.app, name="models")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"emscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """emscope: domain-level susceptibility to emergent misalignment."""
+
+
+def main() -> None:
+    """Console entry point: user-facing errors print as one clear message, not a traceback."""
+    try:
+        app()
+    except EmscopeError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        sys.exit(exc.exit_code)

