@@ -124,3 +124,8 @@ def stats(
     console.print(table)
     if json_out:
         atomic_write_text(json_out, json.dumps([s.as_dict() for s in results], indent=2) + "\n")
+
+
+def register(root: typer.Typer) -> None:
+    """Add `emscope data` to the root CLI."""
+    root.add_typer(app, name="data")

@@ -31,3 +31,8 @@ def info(name: str = typer.Argument(..., help="A bundled model name, a local fol
     for key, value in model_info(name).items():
         table.add_row(key, str(value))
     Console().print(table)
+
+
+def register(root: typer.Typer) -> None:
+    """Add `emscope models` to the root CLI."""
+    root.add_typer(app, name="models")
