@@ -15,7 +15,11 @@ app = typer.Typer(help="Bundled models (offline) and model information.", no_arg
 @app.command("list")
 def list_models() -> None:
     """List the bundled models, whether their package is installed, and how to install it."""
-    table = Table("name", "kind", "package", "installed", "description")
+    table = Table()
+    # Names and packages are what users copy into commands: never wrapped or truncated.
+    for column in ("name", "kind", "package", "installed"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description")
     for name in BUILTIN_MODELS:
         spec = BUILTIN_MODELS.get(name)
         version = installed_version(spec)
