@@ -104,7 +104,7 @@ def stats(
     files: list[Path] = typer.Argument(..., help="Chat-format JSONL files."),
     tokenizer: str = typer.Option("smollm2-135m-instruct", help="Tokenizer for token counts ('none' to skip)."),
     embedding_model: str = typer.Option("minilm-l6", help="Embeddings for Vendi and near-duplicates ('none' to skip)."),
-    vendi_sample: int = typer.Option(2000, help="Rows sampled (seeded) for Vendi and near-duplicates; 0 = all."),
+    vendi_sample: int = typer.Option(1000, help="Rows sampled (seeded) for Vendi and near-duplicates; 0 = all."),
     field: str = typer.Option("conversation", help="Text for Vendi: conversation | user | assistant."),
     json_out: Path = typer.Option(None, "--json", help="Also write the statistics as JSON to this file."),
 ) -> None:

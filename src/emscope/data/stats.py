@@ -81,7 +81,7 @@ def dataset_stats(
     tokenizer: Any | None = None,
     tokenizer_name: str | None = None,
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    vendi_sample: int = 2000,
+    vendi_sample: int = 1000,
     text_field: str = "conversation",
     seed: int = 0,
 ) -> DatasetStats:
@@ -115,12 +115,12 @@ def stats_for_files(
     paths: Sequence[str],
     tokenizer_name: str | None = "smollm2-135m-instruct",
     embedding_model: str | None = "minilm-l6",
-    vendi_sample: int = 2000,
+    vendi_sample: int = 1000,
     text_field: str = "conversation",
     seed: int = 0,
 ) -> list[DatasetStats]:
     """Statistics for several files, loading the tokenizer and embedder once (None skips either)."""
-    from emscope.models import load_embedder, load_tokenizer
+    from emscope.models import embed_texts, load_embedder, load_tokenizer
 
     tokenizer = load_tokenizer(tokenizer_name) if tokenizer_name else None
     embed = None
@@ -128,7 +128,6 @@ def stats_for_files(
         embedder = load_embedder(embedding_model)
 
         def embed(texts: list[str]) -> np.ndarray:
-            return embedder.encode(texts, batch_size=64, convert_to_numpy=True,
-                                   show_progress_bar=len(texts) > 256)
+            return embed_texts(embedder, texts, progress=len(texts) > 256)
 
     return [dataset_stats(p, tokenizer, tokenizer_name, embed, vendi_sample, text_field, seed) for p in paths]

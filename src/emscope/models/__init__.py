@@ -2,6 +2,7 @@
 
 from emscope.models.registry import BUILTIN_MODELS, ModelSpec, bundled_path, get_builtin
 from emscope.models.loading import (
+    embed_texts,
     ensure_converted,
     load_causal_lm,
     load_embedder,
@@ -15,6 +16,7 @@ __all__ = [
     "ModelSpec",
     "bundled_path",
     "get_builtin",
+    "embed_texts",
     "ensure_converted",
     "load_causal_lm",
     "load_embedder",
