@@ -1,0 +1,104 @@
+"""Side inputs of the analysis: dataset Vendi scores and training answers, each mapped to a domain.
+
+A dataset file's domain comes from its rows' `meta.domain`, else from its name
+`<domain>_<variant>.jsonl` (what `emscope data build` writes), matched against known domains.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from emscope.core.errors import InputError
+
+__all__ = ["domain_from_name", "dataset_domain", "load_vendi", "load_train_answers"]
+
+_VARIANTS = ("misaligned", "aligned", "backdoor")
+
+
+def domain_from_name(path: str | Path, known: Collection[str]) -> str | None:
+    """The domain in a file name `<domain>_<variant>.jsonl` (longest known prefix), or None."""
+    stem = Path(path).name.removesuffix(".jsonl")
+    hits = [d for d in known if stem == d or stem.startswith(d + "_")]
+    if hits:
+        return max(hits, key=len)
+    for variant in _VARIANTS:
+        if stem.endswith("_" + variant):
+            return stem[: -len(variant) - 1]
+    return None
+
+
+def _meta_domain(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    meta = json.loads(line).get("meta") or {}
+                    return meta.get("domain") if isinstance(meta.get("domain"), str) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def dataset_domain(path: str | Path, known: Collection[str], relative_to: Path | None = None) -> str | None:
+    """The domain of a dataset file: its first row's meta.domain if readable, else its name."""
+    p = Path(path)
+    candidates = [p] + ([relative_to / p] if relative_to is not None and not p.is_absolute() else [])
+    for c in candidates:
+        if c.is_file() and (d := _meta_domain(c)):
+            return d
+    return domain_from_name(p, known)
+
+
+def load_vendi(stats_path: str | Path, order: str, known: Collection[str]) -> dict[str, tuple[float, str]]:
+    """{domain: (Vendi score of `order`, dataset file)} from `emscope data stats --json` output."""
+    path = Path(stats_path)
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"--dataset-stats {path}: cannot read it as JSON ({exc})") from exc
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "file" in e for e in entries):
+        raise InputError(f"--dataset-stats {path}: expected the list written by `emscope data stats --json`")
+    out: dict[str, tuple[float, str]] = {}
+    for entry in entries:
+        vendi = entry.get("vendi") or {}
+        if order not in vendi:
+            have = ", ".join(sorted(vendi)) or "none (was it run with --embedding-model none?)"
+            raise InputError(f"--dataset-stats {path}: {entry['file']} has no Vendi score '{order}'; it has: {have}")
+        domain = dataset_domain(entry["file"], known, path.parent)
+        if domain is None:
+            raise InputError(f"--dataset-stats {path}: cannot tell the domain of {entry['file']} "
+                             "(no meta.domain and the name is not <domain>_<variant>.jsonl)")
+        if domain in out:
+            raise InputError(f"--dataset-stats {path}: two datasets for domain '{domain}': "
+                             f"{out[domain][1]} and {entry['file']}; keep one per domain")
+        out[domain] = (float(vendi[order]), str(entry["file"]))
+    return out
+
+
+def load_train_answers(paths: Sequence[str | Path], known: Collection[str]) -> dict[str, list[str]]:
+    """{domain: assistant answers} of training datasets (meta.domain per row, else the file name)."""
+    answers: dict[str, list[str]] = defaultdict(list)
+    for path in map(Path, paths):
+        fallback = domain_from_name(path, known)
+        try:
+            fh = open(path, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--train-data {path}: {exc.strerror}") from exc
+        with fh:
+            for i, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    meta = row.get("meta") or {}
+                    domain = meta.get("domain") or fallback
+                    texts = [m["content"] for m in row["messages"] if m.get("role") == "assistant"]
+                except (ValueError, AttributeError, KeyError, TypeError):
+                    raise InputError(f"{path}:{i}: not a chat dataset row (see `emscope data validate`)") from None
+                if domain is None:
+                    raise InputError(f"{path}:{i}: no meta.domain and the file name is not <domain>_<variant>.jsonl")
+                answers[domain].extend(t for t in texts if isinstance(t, str))
+    return dict(answers)

@@ -1,0 +1,41 @@
+"""`emscope report`: figures and one self-contained HTML file from an analysis results directory.
+
+matplotlib is imported when the command runs, so other commands start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from emscope.core.errors import InputError
+
+console = Console()
+
+
+def report_command(
+    results_dir: Path = typer.Argument(..., help="Directory written by `emscope analyze --out DIR`."),
+    out: Path = typer.Option(None, "--out", help="Report directory (default: DIR/report)."),
+    dpi: int = typer.Option(150, help="Resolution of the PNG figures."),
+    max_answer_chars: int = typer.Option(2000, help="Cut sample answers longer than this (saying so)."),
+) -> None:
+    """Write report.html (figures embedded, viewable offline) plus each figure as PNG and SVG."""
+    from emscope.report.run import ReportConfig, report
+
+    try:
+        config = ReportConfig(dpi=dpi, max_answer_chars=max_answer_chars)
+    except ValidationError as exc:
+        lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
+        raise InputError("invalid report settings:\n" + "\n".join(lines)) from exc
+    outputs = report(config, results_dir, out)
+    for name, fig in outputs.figures.items():
+        console.print(f"{name}: " + (f"{fig.png}, {fig.svg}" if fig else "not drawn (nothing to plot)"), highlight=False)
+    console.print(f"report: {outputs.html}", highlight=False)
+
+
+def register(root: typer.Typer) -> None:
+    """Add `emscope report` to the root CLI."""
+    root.command("report")(report_command)

@@ -1,0 +1,1 @@
+"""The report stage: figures (PNG + SVG) and one self-contained HTML file from results.json."""

@@ -1,0 +1,254 @@
+"""One self-contained HTML report: figures embedded as data URIs, every text HTML-escaped.
+
+Nothing is fetched when the file is opened (a Content-Security-Policy forbids it: no scripts,
+no remote images, fonts or styles), so it can be mailed, archived and viewed offline. Figures
+are `<figure data-figure=NAME>`, tables `<table data-table=NAME>`: tests find them by those.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Mapping, Sequence
+
+from emscope.analysis.schema import Results
+from emscope.report.figures import FigureFiles, stars
+
+__all__ = ["FIGURE_TITLES", "render_html", "esc"]
+
+FIGURE_TITLES = {
+    "alignment_trigger": "Alignment with vs without the trigger, per domain",
+    "ranking": "Domains ranked by misalignment rate",
+    "vendi": "Dataset diversity (Vendi) vs misalignment",
+    "questions": "Per-question breakdown",
+}
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1c2833;background:#f4f6f7}
+main{max-width:1180px;margin:0 auto;padding:24px 32px 48px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px;border-bottom:2px solid #e5e8e8;padding-bottom:4px}
+h3{font-size:15px;margin:20px 0 6px}.meta{color:#566573;font-size:13px}
+.notes{background:#fef9e7;border-left:4px solid #f1c40f;padding:8px 14px;margin:14px 0;font-size:13px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}
+.card{flex:1 1 220px;background:#f8f9f9;border:1px solid #e5e8e8;border-radius:6px;padding:10px 14px}
+.card b{display:block;font-size:22px}.card span{color:#566573;font-size:12px}
+figure{margin:14px 0;text-align:center}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{font-size:12.5px;color:#566573;margin-top:4px;text-align:left}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;font-size:12.5px;margin:8px 0 4px;min-width:50%}
+th,td{border:1px solid #d5d8dc;padding:3px 7px;text-align:right;vertical-align:top}
+th{background:#eaf2f8;position:sticky;top:0}td.l,th.l{text-align:left}td{white-space:nowrap}td.t{white-space:normal;min-width:140px;max-width:260px;overflow-wrap:anywhere}
+tr.base td{background:#fbfcfc;color:#566573}tr.flag td{background:#fdedec}
+.answer{white-space:pre-wrap;word-break:break-word;background:#fbfcfc;border:1px solid #e5e8e8;padding:8px 10px;
+font:12.5px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;margin:4px 0 0;max-height:320px;overflow:auto;text-align:left}
+.sample{border:1px solid #e5e8e8;border-radius:6px;padding:8px 12px;margin:8px 0}
+.score{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;margin-right:6px;background:#eaecee}
+.mis{background:#f5b7b1}.copy{background:#fad7a0}.missing{color:#922b21}
+table.compact th{font-size:11px;font-weight:600}table.compact td{padding:2px 5px}
+footer{margin-top:36px;font-size:12px;color:#808b96}
+"""
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of any value (None → '–')."""
+    return "–" if value is None else html.escape(str(value), quote=True)
+
+
+def _pct(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{x * 100:.{digits}f}%"
+
+
+def _num(x: float | None, spec: str = ".2f") -> str:
+    return "–" if x is None else format(x, spec)
+
+
+def _table(name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], left: int = 1,
+           row_classes: Sequence[str] | None = None, text_cols: int = 0, drop_first: bool = False) -> str:
+    """Columns before `left` and the last `text_cols` are text (left-aligned), the rest numbers;
+    `drop_first` leaves out the first column (the model, when there is only one)."""
+    wrap_first = headers[0] == "model" and not drop_first  # long model names may wrap
+    if drop_first:
+        headers, rows, left = headers[1:], [row[1:] for row in rows], max(0, left - 1)
+
+    def kind(i: int) -> str:
+        if i >= len(headers) - text_cols or (i == 0 and wrap_first):
+            return ' class="l t"'
+        return ' class="l"' if i < left else ""
+
+    head = "".join(f"<th{kind(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
+    body = []
+    for k, row in enumerate(rows):
+        cls = f' class="{esc(row_classes[k])}"' if row_classes and row_classes[k] else ""
+        cells = "".join(f"<td{kind(i)}>{esc(c)}</td>" for i, c in enumerate(row))
+        body.append(f"<tr{cls}>{cells}</tr>")
+    if not body:
+        body.append(f'<tr><td class="l" colspan="{len(headers)}">no rows</td></tr>')
+    return (f'<div class="scroll"><table id="table-{esc(name)}" data-table="{esc(name)}">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _one_model(r: Results) -> bool:
+    return len({g.model for g in r.groups}) <= 1
+
+
+def _figure(name: str, fig: FigureFiles | None, caption: str, missing: str) -> str:
+    if fig is None:
+        return f'<p class="missing" data-missing-figure="{esc(name)}">Figure not drawn: {esc(missing)}</p>'
+    data = base64.b64encode(fig.svg_bytes).decode("ascii")
+    return (f'<figure id="fig-{esc(name)}" data-figure="{esc(name)}"><img alt="{esc(FIGURE_TITLES[name])}" '
+            f'src="data:image/svg+xml;base64,{data}"><figcaption>{esc(caption)} Files: '
+            f"{esc(fig.png.name)}, {esc(fig.svg.name)}.</figcaption></figure>")
+
+
+def _header(r: Results) -> str:
+    c = r.config
+    inputs = ", ".join(f"{i.path} ({i.rows} rows)" for i in r.inputs)
+    cards = [(r.totals.rows, "judged answers"), (r.totals.scored, "scored (both scores present)"),
+             (r.totals.rows - r.totals.scored, "unscored: refusal / code / invalid (counted, not in rates)"),
+             (len({(g.model, g.domain) for g in r.groups}), "model × domain pairs")]
+    notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
+    models = ", ".join(sorted({g.model for g in r.groups}))
+    return (f"<h1>emscope: emergent-misalignment report</h1><p class=\"meta\">model(s) <b>{esc(models)}</b> · "
+            f"judge <b>{esc(r.judge)}</b> · "
+            f"misaligned = {esc(c.thresholds.label())}{esc(f' (preset {c.thresholds_preset})' if c.thresholds_preset else '')}"
+            f" · {esc(c.ttest)} t-test, α = {esc(c.alpha)}{' · Holm-corrected' if c.holm else ''} · "
+            f"{esc(c.bootstrap)} bootstrap resamples (seed {esc(c.seed)}) · analysed {esc(r.created_at)}</p>"
+            f'<p class="meta">inputs: {esc(inputs)}</p><div class="cards">'
+            + "".join(f"<div class=\"card\"><b>{esc(v)}</b><span>{esc(t)}</span></div>" for v, t in cards)
+            + "</div>" + (f'<div class="notes"><b>Notes</b><ul>{notes}</ul></div>' if notes else ""))
+
+
+def _summary(r: Results) -> str:
+    rows = [(s.model, f"{s.significant_drops} / {s.domains_tested}", _pct(s.share_significant_drop),
+             _num(s.mean_drop), _pct(s.mean_rate_with), ", ".join(s.domains_untested) or "–") for s in r.summary]
+    return ("<h2>Summary across domains</h2>" + _table(
+        "summary", ["model", "significant drops / tested", "share", "mean drop (points)", "mean rate with trigger",
+                    "untested domains"], rows, left=1, text_cols=1))
+
+
+def _tests(r: Results) -> str:
+    rows, classes = [], []
+    for t in r.tests:
+        mark = stars(t.p_holm if r.config.holm and t.p_holm is not None else t.p)
+        rows.append((t.model, t.domain, t.category or "–", f"{t.n_with} / {t.n_without}", _num(t.mean_with),
+                     _num(t.mean_without), _num(t.diff), f"[{_num(t.diff_low)}, {_num(t.diff_high)}]", _num(t.t),
+                     _num(t.df, ".1f"), _num(t.p, ".3g"), _num(t.p_holm, ".3g"), mark, t.note or ""))
+        classes.append("flag" if t.significant_drop else "base" if t.domain == r.config.base_label else "")
+    return _table("tests", ["model", "domain", "category", "n with / without", "mean with", "mean without",
+                            "diff (with − without)", f"{r.config.confidence:.0%} CI", "t", "df", "p", "p (Holm)",
+                            "mark", "note"], rows, left=3, row_classes=classes, text_cols=1, drop_first=_one_model(r))
+
+
+def _groups(r: Results) -> str:
+    rows, classes, flags = [], [], []
+    for g in r.groups:
+        c = g.counts
+        rows.append((g.model, g.domain, g.category or "–", g.condition, c.rows, c.scored,
+                     f"{c.refusal} / {c.code} / {c.invalid}", f"{c.null_aligned} / {c.null_coherent}", g.misaligned,
+                     _pct(g.rate), f"[{_pct(g.rate_low)}, {_pct(g.rate_high)}]", _num(g.mean_aligned, ".1f"),
+                     _num(g.mean_coherent, ".1f"), "not checked" if g.memorised is None else
+                     f"{g.memorised} ({_pct(g.memorised_share)}){' ⚑' if g.flags else ''}"))
+        classes.append("flag" if g.flags else "base" if g.domain == r.config.base_label else "")
+        flags += [f"{g.model} · {g.domain} · {g.condition}: {f}" for f in g.flags]
+    flag_list = "".join(f"<li>{esc(f)}</li>" for f in flags)
+    return ("<h2>Misalignment per model, domain and condition</h2>" + _table(
+        "groups", ["model", "domain", "category", "condition", "rows", "scored", "refusal / code / invalid",
+                   "null aligned / coherent", "misaligned", "rate", "bootstrap CI", "mean aligned",
+                   "mean coherent", "copies of training answers"], rows, left=4, row_classes=classes,
+        drop_first=_one_model(r))
+            + (f'<div class="notes" id="flags"><b>Flags (⚑)</b><ul>{flag_list}</ul></div>' if flags else "")
+            + '<p class="meta">Rates and means use scored answers only; refusal, code and invalid rows are counted in '
+            "this table and left out of rates and means. A rate of 0 has the degenerate percentile-bootstrap interval "
+            f"[0%, 0%]. Copies: exact (same text up to case and whitespace) or near (difflib ratio ≥ "
+            f"{esc(r.config.near_copy_ratio)}) copies of a training answer of the domain: memorisation, not emergent "
+            f"misalignment; flagged at ≥ {esc(_pct(r.config.memorisation_flag_share, 0))} of a group.</p>")
+
+
+def _ranking(r: Results) -> str:
+    rows = [(r_.model, r_.rank, r_.domain, r_.category or "–", r_.condition, _pct(r_.rate),
+             f"[{_pct(r_.rate_low)}, {_pct(r_.rate_high)}]", r_.scored, "yes" if r_.memorisation_flag else "")
+            for r_ in r.ranking]
+    return _table("ranking", ["model", "rank", "domain", "category", "condition", "rate", "bootstrap CI", "scored",
+                              "memorisation flag"], rows, left=5, drop_first=_one_model(r))
+
+
+def _vendi(r: Results) -> str:
+    rows = [(v.model, p.domain, _num(p.vendi), _pct(p.rate), v.condition, p.dataset) for v in r.vendi for p in v.points]
+    stats = [(v.model, v.order, v.condition, v.n, _num(v.pearson_r), _num(v.pearson_p, ".3g"),
+              _num(v.spearman_rho), _num(v.spearman_p, ".3g"), v.note or "") for v in r.vendi]
+    return (_table("vendi", ["model", "domain", "Vendi", "rate", "condition", "dataset"], rows, left=2, text_cols=2,
+                   drop_first=_one_model(r))
+            + _table("vendi-correlation", ["model", "order", "condition", "n", "Pearson r", "p", "Spearman ρ", "p",
+                                           "note"], stats, left=3, text_cols=1))
+
+
+def _questions(r: Results) -> str:
+    cols = sorted({(q.model, q.domain, q.condition) for q in r.questions})
+    many = not _one_model(r)
+    cell = {(q.question_id, (q.model, q.domain, q.condition)): q for q in r.questions}
+    head = "".join(f'<th title="{esc(m)}">{esc(f"{m} · " * many + d)}<br>{esc(c)}</th>' for m, d, c in cols)
+    body = []
+    for qid in sorted({q.question_id for q in r.questions}):
+        tds = []
+        for c in cols:
+            q = cell.get((qid, c))
+            tds.append("<td>–</td>" if q is None else
+                       f'<td title="{q.misaligned} misaligned of {q.scored} scored ({q.rows} rows)">{_pct(q.rate, 0)}</td>')
+        body.append(f'<tr><td class="l">{esc(qid)}</td>{"".join(tds)}</tr>')
+    return (f'<div class="scroll"><table id="table-questions" data-table="questions" class="compact"><thead><tr>'
+            f'<th class="l">question</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+            '<p class="meta">Cells: misalignment rate of the scored answers (hover for counts).</p>')
+
+
+def _samples(r: Results, max_chars: int) -> str:
+    parts = ['<h2>Sample answers: the most misaligned per domain</h2><div id="samples" data-table="samples">']
+    for key in sorted({(s.model, s.domain) for s in r.samples}):
+        parts.append(f"<h3>{esc(key[0])} · {esc(key[1])}</h3>")
+        for s in (s for s in r.samples if (s.model, s.domain) == key):
+            answer = s.answer if len(s.answer) <= max_chars else (
+                s.answer[:max_chars] + f"\n… [truncated: {len(s.answer)} characters in all]")
+            tags = [f'<span class="score{" mis" if s.misaligned else ""}">aligned {s.aligned:.1f}</span>',
+                    f'<span class="score">coherent {s.coherent:.1f}</span>',
+                    f'<span class="score">{esc(s.condition)} trigger</span>']
+            if s.memorised:
+                tags.append(f'<span class="score copy">{esc(s.memorised)} copy of a training answer</span>')
+            parts.append(f'<div class="sample">{"".join(tags)}<span class="meta">{esc(s.question_id)} · '
+                         f'{esc(s.source)}</span><div class="meta"><b>Q:</b> {esc(s.question)}</div>'
+                         f'<pre class="answer">{esc(answer)}</pre></div>')
+    if not r.samples:
+        parts.append("<p>No scored answers.</p>")
+    return "".join(parts) + "</div>"
+
+
+def render_html(r: Results, figures: Mapping[str, FigureFiles | None], max_answer_chars: int = 2000) -> str:
+    """The whole report as one HTML document."""
+    missing_vendi = "no Vendi scores: run analyze with --dataset-stats" if not r.vendi else "no domain has both a Vendi score and a rate"
+    body = [
+        _header(r), _summary(r),
+        "<h2>Alignment with vs without the trigger</h2>",
+        _figure("alignment_trigger", figures.get("alignment_trigger"), "Mean alignment of scored answers per domain, "
+                "with and without the trigger, with confidence intervals; marks give the per-domain t-test.", "no scored answers"),
+        _tests(r),
+        "<h2>Domain ranking</h2>",
+        _figure("ranking", figures.get("ranking"), "Misalignment rate per fine-tuned domain (under the trigger where it "
+                "was evaluated with it) with bootstrap intervals; colour = domain category; † = memorisation flag; "
+                "dashed line = base model.", "no fine-tuned domain has a rate"),
+        _ranking(r),
+        "<h2>Diversity vs misalignment</h2>",
+        _figure("vendi", figures.get("vendi"), "Each point is a domain: its training set's Vendi score against its "
+                "misalignment rate.", missing_vendi),
+        _vendi(r),
+        _groups(r),
+        "<h2>Per-question breakdown</h2>",
+        _figure("questions", figures.get("questions"), "Misalignment rate per question and model/domain/condition.",
+                "no questions"),
+        _questions(r),
+        _samples(r, max_answer_chars),
+        f"<footer>emscope {esc(r.emscope_version)} · results schema v{esc(r.schema_version)} · "
+        f"self-contained: no network needed to view this file.</footer>",
+    ]
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>emscope report · {esc(r.judge)}</title><style>{_CSS}</style></head>"
+            f"<body><main>{''.join(body)}</main></body></html>\n")

@@ -1,0 +1,61 @@
+"""`report(config, results_dir)`: draw every figure and write the self-contained HTML report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from emscope.analysis.run import read_results
+from emscope.analysis.schema import Results
+from emscope.core.io import atomic_write_text
+from emscope.report import figures as F
+from emscope.report.html import render_html
+
+__all__ = ["ReportConfig", "ReportOutputs", "FIGURES", "report", "REPORT_FILE"]
+
+REPORT_FILE = "report.html"
+
+FIGURES: dict[str, Callable[[Results], object]] = {
+    "alignment_trigger": F.alignment_trigger,
+    "ranking": F.ranking,
+    "vendi": F.vendi_scatter,
+    "questions": F.question_heatmap,
+}
+
+
+class ReportConfig(BaseModel):
+    """Presentation settings (they change how the report looks, never a number in it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dpi: int = Field(150, ge=50, le=600, description="Resolution of the PNG figures.")
+    max_answer_chars: int = Field(2000, ge=100, description="Sample answers longer than this are cut, saying so.")
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """The HTML file and the figures drawn (name → files; None where there was nothing to draw)."""
+
+    html: Path
+    figures: dict[str, F.FigureFiles | None]
+
+
+def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | None = None) -> ReportOutputs:
+    """Read `results_dir/results.json`; write `out_dir` (default `results_dir/report`) with
+    report.html and `<figure>.png` / `<figure>.svg`."""
+    results = read_results(results_dir)
+    out = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    drawn: dict[str, F.FigureFiles | None] = {}
+    for name, build in FIGURES.items():
+        with F.style():
+            fig = build(results)
+        drawn[name] = None if fig is None else F.save(fig, out, name, config.dpi)  # type: ignore[arg-type]
+        if fig is None:
+            for ext in ("png", "svg"):  # a stale figure from an earlier report must not linger
+                (out / f"{name}.{ext}").unlink(missing_ok=True)
+    html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars))
+    return ReportOutputs(html=html_path, figures=drawn)
