@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -20,7 +21,9 @@ from emscope.data.stats import stats_for_files
 from emscope.data.validate import validate_file
 
 app = typer.Typer(help="Build, validate and describe misalignment datasets.", no_args_is_help=True)
-console = Console()
+# Piped output (logs, CI) gets rich's 80-column default, which truncates every cell of the
+# wider tables; a log line can be as wide as the table needs.
+console = Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _domains(spec: str) -> list[str]:
