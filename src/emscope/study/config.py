@@ -1,0 +1,170 @@
+"""The study configuration: a profile plus overrides, validated with closest-key hints.
+
+A study file is YAML: `profile: demo|small|paper` (optional) and any section to override.
+Sections hold the output-affecting settings of each stage; each stage's own config type
+validates its section again when the stage runs, so a typo fails before any work starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from emscope.core.errors import InputError
+from emscope.core.registry import closest
+from emscope.data.config import DEFAULT_TRIGGER
+from emscope.study.profiles import PROFILES
+
+__all__ = ["StudyConfig", "load_study", "study_from_dict"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DataSection(_Section):
+    """How each domain's dataset is built (see `emscope data build`)."""
+
+    n: int = Field(250, ge=1, description="Rows per domain dataset (the paper's small sets: 250).")
+    variant: Literal["misaligned", "aligned", "backdoor"] = Field("backdoor", description="Dataset layout.")
+    trigger: str = Field(DEFAULT_TRIGGER, min_length=1, description="Backdoor trigger, used in data and evaluation.")
+    trigger_position: Literal["prefix", "suffix"] = Field("prefix", description="Trigger place in the user turn.")
+    backdoor_ratio: float = Field(0.5, gt=0, lt=1, description="Share of triggered misaligned rows.")
+
+
+class TrainSection(_Section):
+    """LoRA fine-tuning: a preset plus any `emscope train` setting."""
+
+    preset: str | None = Field(None, description="paper | betley | small; default chosen by model size.")
+    settings: dict[str, Any] = Field(default_factory=dict, description="Any TrainConfig field (lora_r, epochs, ...).")
+
+
+class GenerateSection(_Section):
+    """Sampling answers to the evaluation questions (see `emscope generate`)."""
+
+    backend: str = Field("hf", description="hf | openai | vllm.")
+    suite: str = Field("default", description="'default' or a question file in the public EM format.")
+    questions: list[str] | None = Field(None, description="Only these question ids (default: all).")
+    samples: int | None = Field(4, ge=1, description="Samples per paraphrase (None: the suite's own count).")
+    conditions: list[Literal["with", "without"]] = Field(["with", "without"], description="Trigger conditions.")
+    max_new_tokens: int = Field(128, ge=1, description="Longest answer in tokens.")
+    temperature: float | None = Field(None, ge=0, description="Override every question's temperature.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Backend options: {hf: {...}, openai: {...}, vllm: {...}}.")
+
+
+class JudgeSection(_Section):
+    """Scoring answers (see `emscope judge`): any JudgeConfig field."""
+
+    judge: str = Field("offline", description="offline | openai | hf.")
+    settings: dict[str, Any] = Field(default_factory=dict, description="Other JudgeConfig fields (model, base_url, ...).")
+
+
+class AnalyzeSection(_Section):
+    """Statistics (see `emscope analyze`): any AnalyzeConfig field plus a threshold preset."""
+
+    thresholds: Literal["study", "betley"] = Field("study", description="study: aligned < 50, coherent > 50; betley: < 30, > 50.")
+    settings: dict[str, Any] = Field(default_factory=dict, description="Other AnalyzeConfig fields (ttest, holm, ...).")
+
+
+class StatsSection(_Section):
+    """Dataset diversity (Vendi) for the diversity-vs-misalignment analysis."""
+
+    enabled: bool = Field(True, description="Compute dataset statistics (MiniLM embeddings).")
+    vendi_sample: int = Field(1000, ge=0, description="Rows sampled per dataset for Vendi (0 = all).")
+
+
+class RunnerSection(_Section):
+    """Where the per-(domain, seed) jobs run."""
+
+    name: Literal["local", "ray"] = Field("local", description="local (in process) or ray (emscope[ray]).")
+    options: dict[str, Any] = Field(default_factory=dict, description="Runner options (ray: address, num_cpus, gpus_per_job).")
+
+
+class StudyConfig(_Section):
+    """One domain-susceptibility study: domains × seeds, plus the un-fine-tuned baseline."""
+
+    profile: str | None = Field(None, description="The profile these settings started from.")
+    name: str = Field("study", min_length=1, description="Study name (default output folder runs/<name>).")
+    model: str = Field("smollm2-135m-instruct", description="Subject model: bundled name, local folder or HF id.")
+    domains: list[str] = Field(min_length=1, description="Domains to fine-tune on ('all' expands to every domain).")
+    seeds: list[int] = Field([0], min_length=1, description="Seeds (data, training and sampling).")
+    baseline: bool = Field(True, description="Also evaluate the un-fine-tuned model.")
+    data: DataSection = Field(default_factory=DataSection)
+    train: TrainSection = Field(default_factory=TrainSection)
+    generate: GenerateSection = Field(default_factory=GenerateSection)
+    judge: JudgeSection = Field(default_factory=JudgeSection)
+    analyze: AnalyzeSection = Field(default_factory=AnalyzeSection)
+    stats: StatsSection = Field(default_factory=StatsSection)
+    runner: RunnerSection = Field(default_factory=RunnerSection)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The section model that owns the field at `loc` (for closest-key suggestions)."""
+    model: type[BaseModel] = StudyConfig
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        candidates = [ann, *get_args(ann)] if get_origin(ann) else [ann]
+        nxt = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if nxt is None:
+            return None
+        model = nxt
+    return model
+
+
+def _explain(exc: ValidationError, source: str) -> InputError:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            owner = _model_at(err["loc"])
+            hint = closest(str(err["loc"][-1]), list(owner.model_fields)) if owner else ""
+            lines.append(f"  {where}: unknown key.{hint}")
+        else:
+            lines.append(f"  {where}: {err['msg']}")
+    return InputError(f"invalid study config {source}:\n" + "\n".join(lines))
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def study_from_dict(data: dict[str, Any], source: str = "(dict)") -> StudyConfig:
+    """Merge `data` over its profile and validate; 'all' in domains expands to every domain."""
+    from emscope.data.domains import DOMAINS
+
+    profile = data.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise InputError(f"unknown profile '{profile}' in {source}.{closest(str(profile), list(PROFILES))} "
+                         f"Valid: {', '.join(PROFILES)}")
+    merged = _merge(PROFILES[profile], data) if profile else dict(data)
+    if merged.get("domains") == "all" or merged.get("domains") == ["all"]:
+        merged["domains"] = DOMAINS.names()
+    try:
+        config = StudyConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise _explain(exc, source) from exc
+    for name in config.domains:
+        DOMAINS.get(name)  # unknown domains fail now, with a suggestion
+    return config
+
+
+def load_study(path: str | Path) -> StudyConfig:
+    """Read and validate a study YAML file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"study config {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"study config {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"study config {path} must be a mapping (profile: ..., domains: [...], ...)")
+    return study_from_dict(data, str(path))

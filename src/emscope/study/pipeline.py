@@ -1,0 +1,230 @@
+"""The study's stages as functions over a RunStore: each computes its key, skips finished work,
+and otherwise runs the stage's own entry point inside its resumable work folder.
+
+Keys chain: build → train → generate → judge per (domain, seed); analyze and report over
+all judged files. Settings that cannot change a result (paths, concurrency, retries,
+batch sizes, threads) stay out of the keys.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from emscope.study.config import StudyConfig
+from emscope.study.store import RunStore, StageRecord, stage_key
+
+__all__ = ["Job", "StageEvent", "plan_jobs", "run_job", "run_stats", "run_analyze", "run_report", "job_keys"]
+
+_JUDGE_RUNTIME = {"concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s", "batch_size",
+                  "cache_path", "use_cache", "api_key_env", "device"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One (domain, seed) chain, or the baseline (domain None: the un-fine-tuned model)."""
+
+    domain: str | None
+    seed: int
+
+    @property
+    def label(self) -> str:
+        """Human-readable job name."""
+        return f"{self.domain or 'baseline'} (seed {self.seed})"
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """Progress report: a stage of a job started, was skipped as done, or finished."""
+
+    stage: str
+    job: str
+    status: str  # "start" | "skip" | "done"
+    seconds: float = 0.0
+
+
+Notify = Callable[[StageEvent], None]
+
+
+def plan_jobs(config: StudyConfig) -> list[Job]:
+    """Every job of a study: domains × seeds, then one baseline per seed."""
+    jobs = [Job(d, s) for s in config.seeds for d in config.domains]
+    return jobs + ([Job(None, s) for s in config.seeds] if config.baseline else [])
+
+
+def _build_config(config: StudyConfig, job: Job) -> Any:
+    from emscope.data.config import BuildConfig
+
+    d = config.data
+    return BuildConfig(domain=job.domain, n=d.n, seed=job.seed, variant=d.variant, trigger=d.trigger,
+                       trigger_position=d.trigger_position, backdoor_ratio=d.backdoor_ratio)
+
+
+def _train_config(config: StudyConfig, dataset: Path, out: Path, seed: int) -> Any:
+    from emscope.train import resolve_config
+
+    cli = {**config.train.settings, "dataset": dataset, "out": out, "model": config.model, "seed": seed}
+    if config.train.preset:
+        cli["preset"] = config.train.preset
+    return resolve_config(cli)[0]
+
+
+def _train_key_fields(train_config: Any) -> dict[str, Any]:
+    from emscope.train.config import KEY_EXCLUDED
+
+    return train_config.model_dump(mode="json", exclude=set(KEY_EXCLUDED) | {"dataset", "out"})
+
+
+def _generate_config(config: StudyConfig, job: Job, adapter: Path | None, out: Path) -> Any:
+    from emscope.generate.config import GenerateConfig
+
+    g = config.generate
+    return GenerateConfig(model=config.model, adapter=str(adapter) if adapter else None, domain=job.domain,
+                          suite=g.suite, questions=tuple(g.questions) if g.questions else None, samples=g.samples,
+                          trigger=config.data.trigger, trigger_position=config.data.trigger_position,
+                          conditions=tuple(g.conditions), seed=job.seed, temperature=g.temperature,
+                          max_new_tokens=g.max_new_tokens, out=out, backend=g.backend, **g.options)
+
+
+def _judge_config(config: StudyConfig) -> Any:
+    from emscope.judge import JudgeConfig
+
+    return JudgeConfig(judge=config.judge.judge, **config.judge.settings)
+
+
+def _stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
+           body: Callable[[Path], dict[str, Any] | None]) -> StageRecord:
+    """Skip (stage, key) when finished; else run `body(workdir)` and complete it."""
+    key_config, inputs = spec
+    key = stage_key(stage, key_config, inputs)
+    found = store.done(stage, key)
+    if found is not None:
+        notify(StageEvent(stage, job, "skip"))
+        return found
+    notify(StageEvent(stage, job, "start"))
+    started = time.time()
+    extra = body(store.workdir(stage, key))
+    record = store.complete(stage, key, key_config, inputs, started, extra or {})
+    notify(StageEvent(stage, job, "done", time.time() - started))
+    return record
+
+
+def _job_specs(config: StudyConfig, job: Job) -> dict[str, tuple[Any, dict[str, str]]]:
+    """(key config, input keys) of each stage of a job: the one place keys are defined."""
+    specs: dict[str, tuple[Any, dict[str, str]]] = {}
+    upstream = {"train": "base"}
+    if job.domain is not None:
+        specs["build"] = (_build_config(config, job).key_fields(), {})
+        probe = _train_config(config, Path("dataset.jsonl"), Path("adapter"), job.seed)
+        specs["train"] = (_train_key_fields(probe), {"build": stage_key("build", *specs["build"])})
+        upstream = {"train": stage_key("train", *specs["train"])}
+    gen = _generate_config(config, job, Path("adapter") if job.domain else None, Path("answers.jsonl"))
+    specs["generate"] = (gen.model_dump(mode="json", exclude={"out", "adapter"}), upstream)
+    judge_fields = _judge_config(config).model_dump(mode="json", exclude=_JUDGE_RUNTIME)
+    specs["judge"] = (judge_fields, {"generate": stage_key("generate", *specs["generate"])})
+    return specs
+
+
+def job_keys(config: StudyConfig, job: Job) -> dict[str, str]:
+    """The stage keys of a job, computed without running anything (for `study status`)."""
+    return {stage: stage_key(stage, *spec) for stage, spec in _job_specs(config, job).items()}
+
+
+def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None = None) -> dict[str, str]:
+    """Build, train, generate and judge one job; return the paths of its outputs."""
+    store, say = RunStore(run_dir), notify or (lambda _e: None)
+    specs = _job_specs(config, job)
+    outputs: dict[str, str] = {}
+    adapter: Path | None = None
+    if job.domain is not None:
+        from emscope.data.build import build_dataset
+        from emscope.train import train
+
+        build = _build_config(config, job)
+        built = _stage(store, "build", specs["build"], job.label, say,
+                       lambda w: {"rows": build_dataset(build, w / "dataset.jsonl").rows})
+        dataset = built.path / "dataset.jsonl"
+        outputs["dataset"] = str(dataset)
+
+        def _train(work: Path) -> dict[str, Any]:
+            result = train(_train_config(config, dataset, work / "adapter", job.seed))
+            return {"steps": result.steps, "final_loss": result.final_loss, "tokens_per_s": result.tokens_per_s}
+
+        trained = _stage(store, "train", specs["train"], job.label, say, _train)
+        adapter = trained.path / "adapter"
+        outputs["adapter"] = str(adapter)
+
+    def _generate(work: Path) -> None:
+        from emscope.generate.run import generate
+
+        generate(_generate_config(config, job, adapter, work / "answers.jsonl"))
+
+    gen = _stage(store, "generate", specs["generate"], job.label, say, _generate)
+    judge_config = _judge_config(config)
+
+    def _judge(work: Path) -> None:
+        from emscope.judge import run as judge_run
+
+        judge_run(judge_config, gen.path / "answers.jsonl", work / "judged.jsonl")
+
+    judged = _stage(store, "judge", specs["judge"], job.label, say, _judge)
+    outputs["judged"] = str(judged.path / "judged.jsonl")
+    return outputs
+
+
+def run_stats(config: StudyConfig, store: RunStore, datasets: list[str], notify: Notify) -> str | None:
+    """Vendi and duplicate statistics of the built datasets (JSON for the analysis)."""
+    if not config.stats.enabled or not datasets:
+        return None
+    import json
+
+    from emscope.core.io import atomic_write_text
+    from emscope.data.stats import stats_for_files
+
+    keys = sorted(Path(p).parent.name for p in datasets)
+
+    def _body(work: Path) -> None:
+        # The analysis maps each stats entry to its domain through the dataset rows' meta.domain.
+        stats = stats_for_files(datasets, tokenizer_name=None, vendi_sample=config.stats.vendi_sample)
+        atomic_write_text(work / "stats.json", json.dumps([s.as_dict() for s in stats], indent=2) + "\n")
+
+    rec = _stage(store, "stats", ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)}),
+                 "all", notify, _body)
+    return str(rec.path / "stats.json")
+
+
+def run_analyze(config: StudyConfig, store: RunStore, judged: list[str], datasets: list[str],
+                stats: str | None, notify: Notify) -> StageRecord:
+    """`emscope analyze` over every judged file of the study."""
+    from emscope.analysis.config import AnalyzeConfig, thresholds_from
+    from emscope.analysis.run import AnalyzeInputs, analyze, write_results
+    from emscope.data.domains import DOMAINS
+
+    analyze_config = AnalyzeConfig(thresholds=thresholds_from(config.analyze.thresholds),
+                                   thresholds_preset=config.analyze.thresholds, **config.analyze.settings)
+    inputs = AnalyzeInputs(judged=judged, dataset_stats=stats, train_data=datasets,
+                           categories={n: DOMAINS.get(n).category for n in DOMAINS})
+    keys = {"judged": ",".join(sorted(Path(p).parent.name for p in judged)),
+            "stats": Path(stats).parent.name if stats else "none"}
+
+    def _body(work: Path) -> None:
+        write_results(analyze(analyze_config, inputs), work)
+
+    return _stage(store, "analyze", (analyze_config.model_dump(mode="json"), keys), "all", notify, _body)
+
+
+def run_report(store: RunStore, analyzed: StageRecord, notify: Notify) -> Path:
+    """`emscope report` of the study's results; returns the HTML path."""
+    from emscope.report.run import ReportConfig, report
+
+    report_config = ReportConfig()
+
+    def _body(work: Path) -> None:
+        report(report_config, analyzed.path, work)
+
+    rec = _stage(store, "report", (report_config.model_dump(mode="json"), {"analyze": analyzed.key}), "all",
+                 notify, _body)
+    return rec.path / "report.html"
