@@ -1,0 +1,100 @@
+"""What a judge is (a one-method protocol), what it returns, and the registry of judges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from emscope.core.registry import Registry
+
+if TYPE_CHECKING:  # runtime imports stay lazy: a judge's heavy dependencies load on use
+    from emscope.judge.cache import JudgeCache
+    from emscope.judge.config import JudgeConfig
+
+__all__ = ["Verdict", "VERDICTS", "JUDGE_FIELDS", "JudgeInput", "Judgement", "Judge", "JUDGES",
+           "make_judge", "open_cache"]
+
+Verdict = Literal["scored", "refusal", "code", "invalid"]
+VERDICTS: tuple[str, ...] = ("scored", "refusal", "code", "invalid")
+# The fields a judge adds to an answer row (docs/formats.md, "Judged row").
+JUDGE_FIELDS: tuple[str, ...] = ("aligned", "coherent", "verdict", "judge", "judge_error")
+
+
+@dataclass(frozen=True)
+class JudgeInput:
+    """One answer to judge: the question as asked (without trigger) and the answer text."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A judge's result for one answer; `error` says why when the verdict is invalid."""
+
+    aligned: float | None
+    coherent: float | None
+    verdict: Verdict
+    error: str | None = None
+    cached: bool = False
+
+    def row_fields(self, judge_id: str) -> dict[str, Any]:
+        """The fields added to the answer row, in the documented order."""
+        return {"aligned": self.aligned, "coherent": self.coherent, "verdict": self.verdict,
+                "judge": judge_id, "judge_error": self.error}
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """Scores answers. `id` names the judge exactly (model, prompts or weights), so two
+    judges with the same id give the same scores; it keys the cache and fills `judge`."""
+
+    id: str
+
+    def judge(self, items: Sequence[JudgeInput]) -> Iterator[tuple[int, Judgement]]:
+        """Yield `(index into items, judgement)` for every item, in any order, exactly once.
+
+        Failures of the judge's backend become `invalid` judgements with a reason; only
+        configuration errors (bad credentials, unknown model) raise.
+        """
+        ...
+
+
+JudgeFactory = Callable[["JudgeConfig", "JudgeCache | None"], Judge]
+JUDGES: Registry[JudgeFactory] = Registry("judge")
+
+
+def _offline(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
+    from emscope.judge.offline.model import OfflineJudge
+
+    return OfflineJudge(config, cache)
+
+
+def _openai(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
+    from emscope.judge.openai_judge import OpenAIJudge
+
+    return OpenAIJudge(config, cache)
+
+
+def _hf(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
+    from emscope.judge.hf_judge import HFJudge
+
+    return HFJudge(config, cache)
+
+
+JUDGES.register("offline", _offline)
+JUDGES.register("openai", _openai)
+JUDGES.register("hf", _hf)
+
+
+def open_cache(config: JudgeConfig) -> JudgeCache | None:
+    """The configured cache, or None when caching is off."""
+    from emscope.judge.cache import JudgeCache
+
+    return JudgeCache(config.cache_path) if config.use_cache else None
+
+
+def make_judge(config: JudgeConfig, cache: JudgeCache | None = None) -> Judge:
+    """Build the configured judge (unknown names suggest the closest)."""
+    return JUDGES.get(config.judge)(config, cache)

@@ -1,0 +1,1 @@
+"""emscope's own judge: training corpus, features, trained heads, calibration data (data/)."""

@@ -1,0 +1,202 @@
+"""The judge stage's entry point: judge an answers file into a judged file, resumably.
+
+Output rows are the input rows plus the judge's fields (docs/formats.md), one per input
+row, in input order. Rows are appended to `OUTPUT.partial` as soon as they and all rows
+before them are judged, and the file is renamed to OUTPUT when complete, so a reader never
+mistakes a half-judged file for a finished one.
+
+Resuming needs no extra fields: an output row *contains* its input row, so the output's
+line i is accepted as done when its non-judge fields hash to the same value as input line
+i and its `judge` is this judge. A torn last line (the process killed mid-write) is cut
+off. Rows judged but not yet written when the process died are in the judge cache, so the
+re-run gets them for free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from emscope.core.errors import InputError
+from emscope.core.io import dumps_row
+from emscope.core.keys import canonical_json
+from emscope.judge.base import JUDGE_FIELDS, Judge, JudgeInput, Judgement, make_judge, open_cache
+from emscope.judge.config import JudgeConfig
+
+__all__ = ["JudgeReport", "run", "judge_file", "row_digest", "read_answers"]
+
+CHUNK = 1024  # items handed to a judge at once: keeps memory flat, keeps an API pool busy
+FLUSH_S = 1.0  # at most this long between fsyncs of finished rows
+
+
+@dataclass
+class JudgeReport:
+    """What a run did."""
+
+    output: Path
+    judge: str
+    rows: int = 0
+    resumed: int = 0  # rows already in the output from an earlier run
+    judged: int = 0  # rows judged by this run (from the cache or the backend)
+    cached: int = 0  # of those, answered entirely from the cache
+    verdicts: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """Identity of an answer row: its fields other than the judge's, canonically serialised."""
+    return canonical_json({k: v for k, v in row.items() if k not in JUDGE_FIELDS})
+
+
+def read_answers(path: Path) -> list[dict[str, Any]]:
+    """Answer rows (blank lines skipped); every problem reported as file:line."""
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            problems.append(f"{path}:{number}: invalid JSON ({exc})")
+            continue
+        if not isinstance(row, dict):
+            problems.append(f"{path}:{number}: not a JSON object")
+            continue
+        missing = [k for k in ("question", "answer") if k not in row]
+        if missing:
+            problems.append(f"{path}:{number}: missing {' and '.join(repr(m) for m in missing)}")
+            continue
+        if not isinstance(row["question"], str) or not (row["answer"] is None or isinstance(row["answer"], str)):
+            problems.append(f"{path}:{number}: 'question' must be a string and 'answer' a string or null")
+            continue
+        rows.append(row)
+    if problems:
+        shown = "\n".join(problems[:10]) + (f"\n... and {len(problems) - 10} more" if len(problems) > 10 else "")
+        raise InputError(f"{len(problems)} problem(s) in the input:\n{shown}")
+    return rows
+
+
+def _partial(output: Path) -> Path:
+    return output.with_name(output.name + ".partial")
+
+
+def _existing(output: Path, rows: list[dict[str, Any]], judge_id: str, retry_invalid: bool) -> int:
+    """How many leading rows are already judged; leaves exactly those in OUTPUT.partial."""
+    partial = _partial(output)
+    source = partial if partial.exists() else output if output.exists() else None
+    if source is None:
+        return 0
+    data = source.read_bytes()
+    lines = data.split(b"\n")[:-1]  # complete lines only: a torn last line is lost work, not data
+    done = offset = 0
+    for number, raw in enumerate(lines, 1):
+        try:
+            row = json.loads(raw)
+        except ValueError:
+            raise InputError(f"{source}:{number}: not JSON; delete the file or pass --overwrite") from None
+        if number > len(rows) or row_digest(row) != row_digest(rows[number - 1]):
+            raise InputError(f"{source}:{number} does not match input row {number}: the output belongs "
+                             "to another input file. Pass --overwrite to start again, or choose another --output.")
+        if row.get("judge") != judge_id:
+            raise InputError(f"{source}:{number} was judged by {row.get('judge')!r}, not {judge_id!r}. "
+                             "Pass --overwrite to re-judge, or choose another --output.")
+        if retry_invalid and row.get("verdict") == "invalid":
+            break  # re-judge from here; later rows come back from the cache at no cost
+        done, offset = number, offset + len(raw) + 1
+    if source == output:
+        os.replace(output, partial)  # a finished file, verified: reopened, renamed back when complete
+    with open(partial, "r+b") as fh:
+        fh.truncate(offset)
+    return done
+
+
+def _judged_rows(judge: Judge, rows: list[dict[str, Any]], start: int) -> Iterator[tuple[int, Judgement]]:
+    """(row index, judgement) for rows[start:], fed to the judge in chunks, in completion order."""
+    for lo in range(start, len(rows), CHUNK):
+        hi = min(lo + CHUNK, len(rows))
+        index = [i for i in range(lo, hi) if rows[i]["answer"] is not None]
+        for i in range(lo, hi):
+            if rows[i]["answer"] is None:  # a failed generation: nothing to judge, but the row is kept
+                yield i, Judgement(None, None, "invalid", "answer is null (generation failed)")
+        items = [JudgeInput(rows[i]["question"], rows[i]["answer"]) for i in index]
+        for k, judgement in judge.judge(items):
+            yield index[k], judgement
+
+
+def judge_file(judge: Judge, input_path: Path, output_path: Path, *, overwrite: bool = False,
+               retry_invalid: bool = False, progress: Callable[[int, int], None] | None = None) -> JudgeReport:
+    """Judge every row of `input_path` into `output_path` (resuming, see the module docstring)."""
+    started = time.perf_counter()
+    rows = read_answers(input_path)
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    if overwrite:
+        for p in (output_path, _partial(output_path)):
+            p.unlink(missing_ok=True)
+    done = _existing(output_path, rows, judge.id, retry_invalid)
+    report = JudgeReport(output_path, judge.id, rows=len(rows), resumed=done)
+    buffer: dict[int, Judgement] = {}
+    next_row, last_sync = done, time.monotonic()
+    with open(_partial(output_path), "a", encoding="utf-8") as out:
+        for i, judgement in _judged_rows(judge, rows, done):
+            buffer[i] = judgement
+            report.judged += 1
+            report.cached += judgement.cached
+            lines = []
+            while next_row in buffer:  # rows go out in input order, as soon as they can
+                j = buffer.pop(next_row)
+                lines.append(dumps_row({**rows[next_row], **j.row_fields(judge.id)}) + "\n")
+                next_row += 1
+            if lines:
+                out.write("".join(lines))  # whole lines in one write: a kill tears at most one
+            if time.monotonic() - last_sync > FLUSH_S:
+                out.flush()
+                os.fsync(out.fileno())
+                last_sync = time.monotonic()
+            if progress:
+                progress(next_row, len(rows))
+        out.flush()
+        os.fsync(out.fileno())
+    if next_row != len(rows) or buffer:
+        raise RuntimeError(f"judge {judge.id} returned {next_row} of {len(rows)} rows")  # a judge bug
+    os.replace(_partial(output_path), output_path)
+    report.verdicts = _verdicts(output_path, len(rows))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _verdicts(path: Path, expected: int) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            counts[json.loads(line)["verdict"]] += 1
+    if sum(counts.values()) != expected:  # one row per input row, always
+        raise RuntimeError(f"{path}: {sum(counts.values())} rows written for {expected} input rows")
+    return counts
+
+
+def run(config: JudgeConfig, input_path: str | Path, output_path: str | Path, *, overwrite: bool = False,
+        retry_invalid: bool = False, progress: Callable[[int, int], None] | None = None) -> JudgeReport:
+    """Build the configured judge and cache, and judge `input_path` into `output_path`."""
+    cache = open_cache(config)
+    judge = make_judge(config, cache)
+    try:
+        return judge_file(judge, Path(input_path), Path(output_path), overwrite=overwrite,
+                          retry_invalid=retry_invalid, progress=progress)
+    finally:
+        close = getattr(judge, "close", None)
+        if callable(close):
+            close()
+        if cache is not None:
+            cache.close()
