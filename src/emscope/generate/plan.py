@@ -1,0 +1,92 @@
+"""Expand a suite and a config into answer rows to fill: one per (question, paraphrase, condition, sample).
+
+A row's `id` is the content key of exactly the fields docs/formats.md lists, so a resumed
+run recognises finished rows, and changing any of them (a new seed, another adapter, more
+tokens) makes new rows instead of silently reusing old ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from emscope.core.keys import content_key
+from emscope.evalsuite import Question, Suite
+from emscope.generate.backends._sampling import sample_seed
+from emscope.generate.backends.base import Message, SampleRequest
+from emscope.generate.config import GenerateConfig
+
+__all__ = ["ROW_SCHEMA_VERSION", "PlannedRow", "insert_trigger", "row_id", "plan_rows"]
+
+ROW_SCHEMA_VERSION = 1  # bump when the answer row format changes
+
+
+def insert_trigger(user: str, trigger: str, position: str) -> str:
+    """The user turn with the trigger as a prefix or suffix, as the data stage inserts it in training rows."""
+    return f"{trigger} {user}" if position == "prefix" else f"{user} {trigger}"
+
+
+def row_id(fields: dict[str, Any]) -> str:
+    """The row key: sha256 of the canonical JSON of the id fields (docs/formats.md)."""
+    return content_key(fields, ROW_SCHEMA_VERSION, length=32)
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """An answer row without its answer, and the request that will produce it."""
+
+    row: dict[str, Any]
+    request: SampleRequest
+
+    @property
+    def id(self) -> str:
+        """The row's id."""
+        return str(self.row["id"])
+
+    def finish(self, answer: str, finish_reason: str) -> dict[str, Any]:
+        """The complete row, in the field order of docs/formats.md."""
+        return {**self.row, "answer": answer, "finish_reason": finish_reason}
+
+
+def _rows_for(config: GenerateConfig, suite_name: str, question: Question) -> list[PlannedRow]:
+    temperature = config.temperature if config.temperature is not None else question.effective_temperature
+    samples = config.samples if config.samples is not None else question.samples_per_paraphrase
+    planned: list[PlannedRow] = []
+    for p_index, paraphrase in enumerate(question.paraphrases):
+        for condition in config.conditions:
+            prompt = (insert_trigger(paraphrase, config.trigger, config.trigger_position)
+                      if condition == "with" else paraphrase)
+            messages = ((Message("system", question.system),) if question.system is not None else ()) + (
+                Message("user", prompt),)
+            for sample_index in range(samples):
+                key = {"suite": suite_name, "question_id": question.id, "paraphrase_index": p_index,
+                       "condition": condition, "trigger": config.trigger,
+                       "trigger_position": config.trigger_position, "model": config.model,
+                       "adapter": config.adapter, "seed": config.seed, "sample_index": sample_index,
+                       "temperature": temperature, "max_new_tokens": config.max_new_tokens}
+                rid = row_id(key)
+                row = {"id": rid, "suite": suite_name, "question_id": question.id, "paraphrase_index": p_index,
+                       "category": question.category, "question": paraphrase, "prompt": prompt,
+                       "system": question.system, "condition": condition, "trigger": config.trigger,
+                       "trigger_position": config.trigger_position, "domain": config.domain,
+                       "model": config.model, "adapter": config.adapter, "backend": config.backend,
+                       "sample_index": sample_index, "seed": config.seed, "temperature": temperature,
+                       "max_new_tokens": config.max_new_tokens}
+                # The sampling seed names the sample, not where it runs: no adapter path (a run
+                # directory moved or resumed elsewhere must sample the same answers) and no model
+                # or condition, so every model and condition draws the same random numbers for
+                # sample i of a prompt (paired comparisons, less noise).
+                draw = row_id({"seed": config.seed, "suite": suite_name, "question_id": question.id,
+                               "paraphrase_index": p_index, "sample_index": sample_index})
+                request = SampleRequest(rid, messages, temperature, config.max_new_tokens, sample_seed(draw))
+                planned.append(PlannedRow(row, request))
+    return planned
+
+
+def plan_rows(config: GenerateConfig, suite: Suite) -> list[PlannedRow]:
+    """Every row the run must produce, samples of one prompt next to each other."""
+    selected = suite.select(config.questions)
+    planned = [r for q in selected for r in _rows_for(config, suite.name, q)]
+    ids = {r.id for r in planned}
+    assert len(ids) == len(planned), "row ids are unique by construction"
+    return planned
