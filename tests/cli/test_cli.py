@@ -72,3 +72,13 @@ def test_models_list_names_both_bundled_models() -> None:
     result = _run("models", "list")
     assert result.returncode == 0
     assert "smollm2-135m-instruct" in result.stdout and "minilm-l6" in result.stdout
+
+
+def test_every_stage_is_on_the_cli() -> None:
+    from typer.main import get_command
+
+    from emscope.cli.app import app
+
+    names = set(get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"data", "models", "train", "generate", "judge", "analyze", "report", "mia", "steer",
+            "study", "demo"} <= names
