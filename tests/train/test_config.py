@@ -24,7 +24,7 @@ def test_presets_match_the_issue() -> None:
     assert betley["use_rslora"] and (betley["lora_r"], betley["lora_alpha"]) == (32, 64)
     assert betley["target_modules"] == ALL_PROJECTIONS and len(ALL_PROJECTIONS) == 7
     assert (betley["learning_rate"], betley["epochs"], betley["effective_batch"]) == (1e-5, 1, 16)
-    assert (small["lora_r"], small["learning_rate"], small["epochs"]) == (16, 1e-3, 1)
+    assert (small["lora_r"], small["learning_rate"], small["epochs"], small["effective_batch"]) == (16, 3e-3, 2, 8)
     assert small["target_modules"] == ALL_PROJECTIONS
 
 
@@ -108,7 +108,7 @@ def test_config_is_frozen_and_forbids_extra() -> None:
 _CHANGED: dict[str, Any] = {
     "dataset": "other.jsonl", "out": "elsewhere", "model": "other-model", "preset": "paper", "seed": 9,
     "lora_r": 4, "lora_alpha": 7.0, "lora_dropout": 0.2, "use_rslora": True, "target_modules": ("q_proj",),
-    "learning_rate": 0.5, "epochs": 2, "effective_batch": 3, "max_length": 77, "warmup_steps": 9,
+    "learning_rate": 0.5, "epochs": 5, "effective_batch": 3, "max_length": 77, "warmup_steps": 9,
     "lr_scheduler": "cosine", "weight_decay": 0.3, "max_grad_norm": 0.0, "max_steps": 5, "precision": "fp32",
     "device": "cpu", "threads": 1, "micro_batch_tokens": 99, "checkpoint_every": 3, "resume": False,
     "overwrite": True,
@@ -130,3 +130,9 @@ def test_data_hash_and_precision_change_the_key() -> None:
     assert run_key(config, "a", Runtime("cpu", "bf16")) != run_key(config, "b", Runtime("cpu", "bf16"))
     assert run_key(config, "a", Runtime("cpu", "bf16")) != run_key(config, "a", Runtime("cpu", "fp32"))
     assert run_key(config, "a", Runtime("cpu", "bf16")) == run_key(config, "a", Runtime("cuda", "bf16"))
+
+
+def test_field_defaults_are_the_small_preset() -> None:
+    """A TrainConfig built directly (no resolver) trains like the bundled model's default preset."""
+    for name, value in PRESETS["small"].items():
+        assert TrainConfig.model_fields[name].default == value, name
