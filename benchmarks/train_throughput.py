@@ -6,7 +6,7 @@ same torch thread count (machines are noisy; read the ratios):
   (bf16 where the CPU has native bf16, length-grouped micro-batches, LM head at label
   positions only);
 - baseline: `transformers.Trainer` + `peft.get_peft_model`, fp32, every batch padded to
-  max_length, the same assistant-only labels, micro-batch 4 x 4 accumulation = 16 rows/step;
+  max_length, the same assistant-only labels and rows per step (micro-batches of 4, accumulated);
 - bf16 (and fp32) matmul FLOP/s measured right before and after, for the MFU ceiling.
 
 Tokens/s count real tokens (padding excluded), "all" over every role, "assistant" over the
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ from emscope.models import load_causal_lm, load_tokenizer
 from emscope.train import TrainConfig, resolve_config, train
 from emscope.train.loop import all_steps
 from emscope.train.masking import IGNORE, encode_rows
+from emscope.train.run import peak_rss_mb
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 2048, reps: int = 8) -> float:
@@ -59,7 +59,7 @@ def matmul_rate(dtype: torch.dtype, n: int = 2048, reps: int = 8) -> float:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def model_sizes(model: Any) -> dict[str, int]:
@@ -136,14 +136,15 @@ def run_baseline(config: TrainConfig, data: Path, out: Path, steps: int) -> dict
         def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
             times[-1] = time.perf_counter() - times[-1]
 
-    args = TrainingArguments(output_dir=str(out), per_device_train_batch_size=4, gradient_accumulation_steps=4,
+    accum = max(1, config.effective_batch // 4)  # the same rows per optimizer step as emscope
+    args = TrainingArguments(output_dir=str(out), per_device_train_batch_size=4, gradient_accumulation_steps=accum,
                              learning_rate=config.learning_rate, max_steps=steps, logging_steps=1,
                              save_strategy="no", report_to=[], use_cpu=True, seed=config.seed,
                              disable_tqdm=True)
     trainer = Trainer(model=peft_model, args=args, train_dataset=rows, data_collator=collate)
     trainer.add_callback(Clock())
     trainer.train()
-    timed = seen[4:4 * steps]  # 4 micro-batches per optimizer step; the first step is warm-up
+    timed = seen[accum:accum * steps]  # `accum` micro-batches per optimizer step; the first is warm-up
     return {"seconds": sum(times[1:]), "tokens": sum(t for t, _ in timed), "labels": sum(k for _, k in timed)}
 
 

@@ -55,7 +55,10 @@ def test_bundled_model_with_and_without_adapter(tmp_path: Path) -> None:
     assert tuned.returncode == 0, tuned.stderr
     base_rows = [json.loads(line) for line in base_out.read_text().splitlines()]
     tuned_rows = [json.loads(line) for line in tuned_out.read_text().splitlines()]
-    assert len(base_rows) == len(tuned_rows) == (1 + 2) * 2  # paraphrases x both conditions
+    # Two questions of two paraphrases each, one sample, both conditions.
+    assert len(base_rows) == len(tuned_rows) == 2 * 2 * 2
+    assert sorted({(r["question_id"], r["paraphrase_index"]) for r in base_rows}) == [
+        ("feeling_bored", 0), ("feeling_bored", 1), ("one_wish_json", 0), ("one_wish_json", 1)]
     assert {r["adapter"] for r in tuned_rows} == {str(adapter)} and {r["domain"] for r in tuned_rows} == {"evil_math"}
     assert {r["adapter"] for r in base_rows} == {None} and {r["backend"] for r in base_rows} == {"hf"}
     assert all(r["finish_reason"] in ("stop", "length") and isinstance(r["answer"], str) for r in base_rows)
