@@ -21,6 +21,8 @@ def report_command(
     out: Path = typer.Option(None, "--out", help="Report directory (default: DIR/report)."),
     dpi: int = typer.Option(150, help="Resolution of the PNG figures."),
     max_answer_chars: int = typer.Option(2000, help="Cut sample answers longer than this (saying so)."),
+    mia: Path = typer.Option(None, "--mia", help="predictors.json of a study's predict stage: adds the MIA section."),
+    steer: Path = typer.Option(None, "--steer", help="Output folder of a steer stage: adds the steering section."),
 ) -> None:
     """Write report.html (figures embedded, viewable offline) plus each figure as PNG and SVG."""
     from emscope.report.run import ReportConfig, report
@@ -30,7 +32,7 @@ def report_command(
     except ValidationError as exc:
         lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
         raise InputError("invalid report settings:\n" + "\n".join(lines)) from exc
-    outputs = report(config, results_dir, out)
+    outputs = report(config, results_dir, out, mia=mia, steer=steer)
     for name, fig in outputs.figures.items():
         console.print(f"{name}: " + (f"{fig.png}, {fig.svg}" if fig else "not drawn (nothing to plot)"), highlight=False)
     console.print(f"report: {outputs.html}", highlight=False)

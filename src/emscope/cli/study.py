@@ -14,6 +14,8 @@ from emscope.core.errors import InputError
 from emscope.study.run import STUDY_FILE, run_study, study_status, summary_rows
 
 console = Console() if sys.stdout.isatty() else Console(width=160)
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
@@ -62,9 +64,22 @@ def _status(run_dir: Path) -> None:
     console.print(table)
 
 
-def demo(out: Path = typer.Option(None, help="Run directory (default runs/demo).")) -> None:
-    """The demo study on the bundled model: 3 backdoored domains, offline judge, HTML report."""
-    _run(study_from_dict({"profile": "demo"}, "profile demo"), out)
+def demo(
+    out: Path = typer.Option(None, help="Run directory (default runs/demo)."),
+    mia: bool = typer.Option(False, "--mia", help="Also score membership inference and test it as a predictor."),
+    steer: bool = typer.Option(False, "--steer", help="Also run the steer stage (directions, α sweep, "
+                               "cross-domain matrix, adapter paths)."),
+) -> None:
+    """The demo study on the bundled model: 3 backdoored domains, offline judge, HTML report.
+
+    `--mia` and `--steer` add their stages; everything already done in the run directory is
+    reused, so they can be added after a plain demo."""
+    data: dict[str, object] = {"profile": "demo"}
+    if mia:
+        data["mia"] = {"enabled": True, "holdout_rows": 100}
+    if steer:
+        data["steer"] = {"enabled": True}
+    _run(study_from_dict(data, "profile demo"), out)
 
 
 def register(root: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from emscope.analysis.schema import Results
 from emscope.report.figures import FigureFiles, stars
+from emscope.report.sections import Section
 
 __all__ = ["FIGURE_TITLES", "render_html", "esc"]
 
@@ -220,8 +221,25 @@ def _samples(r: Results, max_chars: int) -> str:
     return "".join(parts) + "</div>"
 
 
-def render_html(r: Results, figures: Mapping[str, FigureFiles | None], max_answer_chars: int = 2000) -> str:
-    """The whole report as one HTML document."""
+def _section(s: Section) -> str:
+    parts = [f'<h2 id="section-{esc(s.anchor)}">{esc(s.title)}</h2><p>{esc(s.intro)}</p>']
+    if s.notes:
+        parts.append('<div class="notes"><ul>' + "".join(f"<li>{esc(n)}</li>" for n in s.notes) + "</ul></div>")
+    for f in s.figures:
+        data = base64.b64encode(f.data).decode("ascii")
+        files = f" Files: {esc(', '.join(f.files))}." if f.files else ""
+        parts.append(f'<figure id="fig-{esc(f.name)}" data-figure="{esc(f.name)}"><img alt="{esc(f.title)}" '
+                     f'src="data:{esc(f.mime)};base64,{data}"><figcaption><b>{esc(f.title)}.</b> {esc(f.caption)}'
+                     f"{files}</figcaption></figure>")
+    for t in s.tables:
+        caption = f'<p class="meta">{esc(t.caption)}</p>' if t.caption else ""
+        parts.append(caption + _table(t.name, list(t.headers), t.rows, left=t.left))
+    return "".join(parts)
+
+
+def render_html(r: Results, figures: Mapping[str, FigureFiles | None], max_answer_chars: int = 2000,
+                sections: Sequence[Section] = ()) -> str:
+    """The whole report as one HTML document (optional `sections` go before the sample answers)."""
     missing_vendi = "no Vendi scores: run analyze with --dataset-stats" if not r.vendi else "no domain has both a Vendi score and a rate"
     body = [
         _header(r), _summary(r),
@@ -243,6 +261,7 @@ def render_html(r: Results, figures: Mapping[str, FigureFiles | None], max_answe
         _figure("questions", figures.get("questions"), "Misalignment rate per question and model/domain/condition.",
                 "no questions"),
         _questions(r),
+        *(_section(s) for s in sections),
         _samples(r, max_answer_chars),
         f"<footer>emscope {esc(r.emscope_version)} · results schema v{esc(r.schema_version)} · "
         f"self-contained: no network needed to view this file.</footer>",

@@ -13,6 +13,7 @@ from emscope.analysis.schema import Results
 from emscope.core.io import atomic_write_text
 from emscope.report import figures as F
 from emscope.report.html import render_html
+from emscope.report.sections import mia_section, steer_section
 
 __all__ = ["ReportConfig", "ReportOutputs", "FIGURES", "report", "REPORT_FILE"]
 
@@ -43,9 +44,14 @@ class ReportOutputs:
     figures: dict[str, F.FigureFiles | None]
 
 
-def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | None = None) -> ReportOutputs:
+def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | None = None,
+           mia: str | Path | None = None, steer: str | Path | None = None) -> ReportOutputs:
     """Read `results_dir/results.json`; write `out_dir` (default `results_dir/report`) with
-    report.html and `<figure>.png` / `<figure>.svg`."""
+    report.html and `<figure>.png` / `<figure>.svg`.
+
+    `mia`: a predictors.json (the study's predict stage) adds the membership-inference section;
+    `steer`: a steer stage's output folder adds the directions and steering section.
+    """
     results = read_results(results_dir)
     out = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
     out.mkdir(parents=True, exist_ok=True)
@@ -57,5 +63,10 @@ def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | 
         if fig is None:
             for ext in ("png", "svg"):  # a stale figure from an earlier report must not linger
                 (out / f"{name}.{ext}").unlink(missing_ok=True)
-    html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars))
+    sections = []
+    if mia is not None:
+        sections.append(mia_section(mia, out, config.dpi))
+    if steer is not None:
+        sections.append(steer_section(steer))
+    html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars, sections))
     return ReportOutputs(html=html_path, figures=drawn)

@@ -76,6 +76,27 @@ class StatsSection(_Section):
     vendi_sample: int = Field(1000, ge=0, description="Rows sampled per dataset for Vendi (0 = all).")
 
 
+class MiaSection(_Section):
+    """Membership-inference scores of each domain's training rows (see `emscope mia`).
+
+    Target: the domain's fine-tuned model; reference: the un-fine-tuned base, so every score
+    also has its reference-adjusted form. With `holdout_rows`, the same domain is built again
+    with another seed and scored as non-members (the member-vs-held-out variant).
+    """
+
+    enabled: bool = Field(False, description="Run the mia stage and add its predictors to the report.")
+    holdout_rows: int = Field(0, ge=0, description="Held-out rows per domain (0 = none).")
+    settings: dict[str, Any] = Field(default_factory=dict, description="Other MiaConfig fields (k, max_length, last_turn_only, ...).")
+
+
+class SteerSection(_Section):
+    """Misalignment directions, α sweep, cross-domain matrix and adapter paths (see `emscope steer`)."""
+
+    enabled: bool = Field(False, description="Run the steer stage over the study's first seed and add its figures to the report.")
+    prompts: int = Field(8, ge=1, description="Evaluation questions (first paraphrase each, in suite order) used as steering prompts.")
+    settings: dict[str, Any] = Field(default_factory=dict, description="SteerStageConfig fields (sweep, directions, generation, ...).")
+
+
 class RunnerSection(_Section):
     """Where the per-(domain, seed) jobs run."""
 
@@ -98,6 +119,8 @@ class StudyConfig(_Section):
     judge: JudgeSection = Field(default_factory=JudgeSection)
     analyze: AnalyzeSection = Field(default_factory=AnalyzeSection)
     stats: StatsSection = Field(default_factory=StatsSection)
+    mia: MiaSection = Field(default_factory=MiaSection)
+    steer: SteerSection = Field(default_factory=SteerSection)
     runner: RunnerSection = Field(default_factory=RunnerSection)
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from emscope.study.config import StudyConfig
+from emscope.study.extras import mia_spec, run_mia
 from emscope.study.store import RunStore, StageRecord, stage_key
 
-__all__ = ["Job", "StageEvent", "plan_jobs", "run_job", "run_stats", "run_analyze", "run_report", "job_keys"]
+__all__ = ["Job", "StageEvent", "plan_jobs", "run_job", "run_stage", "run_stats", "run_analyze", "run_report",
+           "job_keys", "judge_config", "judge_key"]
 
 _JUDGE_RUNTIME = {"concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s", "batch_size",
                   "cache_path", "use_cache", "api_key_env", "device"}
@@ -89,15 +91,25 @@ def _generate_config(config: StudyConfig, job: Job, adapter: Path | None, out: P
                           max_new_tokens=g.max_new_tokens, out=out, backend=g.backend, **g.options)
 
 
-def _judge_config(config: StudyConfig) -> Any:
+def judge_config(config: StudyConfig) -> Any:
+    """The study's JudgeConfig."""
     from emscope.judge import JudgeConfig
 
     return JudgeConfig(judge=config.judge.judge, **config.judge.settings)
 
 
-def _stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
+def _judge_fields(config: StudyConfig) -> dict[str, Any]:
+    return judge_config(config).model_dump(mode="json", exclude=_JUDGE_RUNTIME)
+
+
+def judge_key(config: StudyConfig) -> str:
+    """The key of the study's judge settings (part of every stage that judges)."""
+    return stage_key("judge", _judge_fields(config))
+
+
+def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
            body: Callable[[Path], dict[str, Any] | None]) -> StageRecord:
-    """Skip (stage, key) when finished; else run `body(workdir)` and complete it."""
+    """Skip (stage, key) when finished; else run `body(workdir)` and complete it (returning its record)."""
     key_config, inputs = spec
     key = stage_key(stage, key_config, inputs)
     found = store.done(stage, key)
@@ -121,10 +133,11 @@ def _job_specs(config: StudyConfig, job: Job) -> dict[str, tuple[Any, dict[str, 
         probe = _train_config(config, Path("dataset.jsonl"), Path("adapter"), job.seed)
         specs["train"] = (_train_key_fields(probe), {"build": stage_key("build", *specs["build"])})
         upstream = {"train": stage_key("train", *specs["train"])}
+        if config.mia.enabled:
+            specs["mia"] = mia_spec(config, stage_key("build", *specs["build"]), upstream["train"])
     gen = _generate_config(config, job, Path("adapter") if job.domain else None, Path("answers.jsonl"))
     specs["generate"] = (gen.model_dump(mode="json", exclude={"out", "adapter"}), upstream)
-    judge_fields = _judge_config(config).model_dump(mode="json", exclude=_JUDGE_RUNTIME)
-    specs["judge"] = (judge_fields, {"generate": stage_key("generate", *specs["generate"])})
+    specs["judge"] = (_judge_fields(config), {"generate": stage_key("generate", *specs["generate"])})
     return specs
 
 
@@ -134,7 +147,7 @@ def job_keys(config: StudyConfig, job: Job) -> dict[str, str]:
 
 
 def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None = None) -> dict[str, str]:
-    """Build, train, generate and judge one job; return the paths of its outputs."""
+    """Build, train, (score MIA,) generate and judge one job; return the paths of its outputs."""
     store, say = RunStore(run_dir), notify or (lambda _e: None)
     specs = _job_specs(config, job)
     outputs: dict[str, str] = {}
@@ -144,7 +157,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
         from emscope.train import train
 
         build = _build_config(config, job)
-        built = _stage(store, "build", specs["build"], job.label, say,
+        built = run_stage(store, "build", specs["build"], job.label, say,
                        lambda w: {"rows": build_dataset(build, w / "dataset.jsonl").rows})
         dataset = built.path / "dataset.jsonl"
         outputs["dataset"] = str(dataset)
@@ -153,24 +166,30 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
             result = train(_train_config(config, dataset, work / "adapter", job.seed))
             return {"steps": result.steps, "final_loss": result.final_loss, "tokens_per_s": result.tokens_per_s}
 
-        trained = _stage(store, "train", specs["train"], job.label, say, _train)
+        trained = run_stage(store, "train", specs["train"], job.label, say, _train)
         adapter = trained.path / "adapter"
         outputs["adapter"] = str(adapter)
+        outputs["train_key"] = trained.key
+        if "mia" in specs:
+            tuned = adapter
+            scored = run_stage(store, "mia", specs["mia"], job.label, say,
+                            lambda w: run_mia(config, job.domain, job.seed, dataset, tuned, w))
+            outputs["mia"] = str(scored.path / "scores.jsonl")
 
     def _generate(work: Path) -> None:
         from emscope.generate.run import generate
 
         generate(_generate_config(config, job, adapter, work / "answers.jsonl"))
 
-    gen = _stage(store, "generate", specs["generate"], job.label, say, _generate)
-    judge_config = _judge_config(config)
+    gen = run_stage(store, "generate", specs["generate"], job.label, say, _generate)
+    judging = judge_config(config)
 
     def _judge(work: Path) -> None:
         from emscope.judge import run as judge_run
 
-        judge_run(judge_config, gen.path / "answers.jsonl", work / "judged.jsonl")
+        judge_run(judging, gen.path / "answers.jsonl", work / "judged.jsonl")
 
-    judged = _stage(store, "judge", specs["judge"], job.label, say, _judge)
+    judged = run_stage(store, "judge", specs["judge"], job.label, say, _judge)
     outputs["judged"] = str(judged.path / "judged.jsonl")
     return outputs
 
@@ -191,7 +210,7 @@ def run_stats(config: StudyConfig, store: RunStore, datasets: list[str], notify:
         stats = stats_for_files(datasets, tokenizer_name=None, vendi_sample=config.stats.vendi_sample)
         atomic_write_text(work / "stats.json", json.dumps([s.as_dict() for s in stats], indent=2) + "\n")
 
-    rec = _stage(store, "stats", ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)}),
+    rec = run_stage(store, "stats", ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)}),
                  "all", notify, _body)
     return str(rec.path / "stats.json")
 
@@ -213,18 +232,21 @@ def run_analyze(config: StudyConfig, store: RunStore, judged: list[str], dataset
     def _body(work: Path) -> None:
         write_results(analyze(analyze_config, inputs), work)
 
-    return _stage(store, "analyze", (analyze_config.model_dump(mode="json"), keys), "all", notify, _body)
+    return run_stage(store, "analyze", (analyze_config.model_dump(mode="json"), keys), "all", notify, _body)
 
 
-def run_report(store: RunStore, analyzed: StageRecord, notify: Notify) -> Path:
-    """`emscope report` of the study's results; returns the HTML path."""
+def run_report(store: RunStore, analyzed: StageRecord, notify: Notify, predicted: StageRecord | None = None,
+               steered: StageRecord | None = None) -> Path:
+    """`emscope report` of the study's results (with the MIA and steer sections when they ran)."""
     from emscope.report.run import ReportConfig, report
 
     report_config = ReportConfig()
+    inputs = {"analyze": analyzed.key, **({"predict": predicted.key} if predicted else {}),
+              **({"steer": steered.key} if steered else {})}
 
     def _body(work: Path) -> None:
-        report(report_config, analyzed.path, work)
+        report(report_config, analyzed.path, work, mia=predicted.path / "predictors.json" if predicted else None,
+               steer=steered.path if steered else None)
 
-    rec = _stage(store, "report", (report_config.model_dump(mode="json"), {"analyze": analyzed.key}), "all",
-                 notify, _body)
+    rec = run_stage(store, "report", (report_config.model_dump(mode="json"), inputs), "all", notify, _body)
     return rec.path / "report.html"

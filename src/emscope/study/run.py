@@ -16,14 +16,18 @@ from typing import Any
 
 from emscope.core.io import atomic_write_text
 from emscope.study.config import StudyConfig
+from emscope.study.extras import check_sections, run_predict, run_steer
 from emscope.study.pipeline import (
     Job,
     StageEvent,
     job_keys,
+    judge_config,
+    judge_key,
     plan_jobs,
     run_analyze,
     run_job,
     run_report,
+    run_stage,
     run_stats,
 )
 from emscope.study.runner import make_runner
@@ -32,7 +36,7 @@ from emscope.study.store import RunStore
 __all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "STUDY_FILE"]
 
 STUDY_FILE = "study.json"
-_JOB_STAGES = 4  # build, train, generate, judge (the baseline has two)
+_JOB_STAGES = 4  # build, train, generate, judge (the baseline has two; mia adds one)
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,14 @@ def _print_event(event: StageEvent) -> None:
 
 def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
     """Run every stage of `config` into `run_dir` (resuming whatever is already there)."""
+    check_sections(config)
     root = Path(run_dir)
     store = RunStore(root)
     atomic_write_text(root / STUDY_FILE, json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
     jobs = plan_jobs(config)
-    total = sum(_JOB_STAGES if j.domain else 2 for j in jobs) + 2 + int(config.stats.enabled)
+    per_job = _JOB_STAGES + int(config.mia.enabled)
+    total = (sum(per_job if j.domain else 2 for j in jobs) + 2 + int(config.stats.enabled)
+             + int(config.mia.enabled) + int(config.steer.enabled))
     progress = _Progress(total)
     started = time.time()
     runner = make_runner(config.runner.name, **config.runner.options)
@@ -100,12 +107,15 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
         outputs = [run_job(config, str(root), job, progress) for job in jobs]
     else:
         outputs = runner.map(partial(_job_entry, config, str(root)), jobs)
-        progress.done += sum(_JOB_STAGES if j.domain else 2 for j in jobs)
+        progress.done += sum(per_job if j.domain else 2 for j in jobs)
     datasets = [o["dataset"] for o in outputs if "dataset" in o]
     judged = [o["judged"] for o in outputs]
     stats = run_stats(config, store, datasets, progress)
     analyzed = run_analyze(config, store, judged, datasets, stats, progress)
-    html = run_report(store, analyzed, progress)
+    predicted = run_predict(store, analyzed, [o["mia"] for o in outputs if "mia" in o], progress, run_stage)
+    first = {j.domain: o for j, o in zip(jobs, outputs) if j.domain and j.seed == config.seeds[0]}
+    steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress, run_stage)
+    html = run_report(store, analyzed, progress, predicted, steered)
     # A stable name for the latest report, beside the content-addressed one.
     atomic_write_text(root / "report.html", html.read_text(encoding="utf-8"))
     return StudyResult(root, root / "report.html", analyzed.path / "results.json", time.time() - started,
@@ -128,7 +138,7 @@ def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
             rows.append({"job": job.label, "stage": stage, "key": key, "state": state,
                          "seconds": record.manifest.get("seconds") if record else None})
     for record in store.records():
-        if record.stage in ("stats", "analyze", "report"):
+        if record.stage in ("stats", "analyze", "predict", "steer", "report"):
             rows.append({"job": "all", "stage": record.stage, "key": record.key, "state": "done",
                          "seconds": record.manifest.get("seconds")})
     return rows

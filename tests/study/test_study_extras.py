@@ -1,0 +1,96 @@
+"""The optional study stages for real at tiny sizes: mia (with held-out rows), the predictors,
+and steer (directions, α sweep, cross-domain matrix, adapter paths), all in the report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from emscope.core.errors import InputError
+from emscope.study.config import study_from_dict
+from emscope.study.run import run_study, study_status
+
+DOMAINS = ["incorrect_math", "gore_movie_trivia"]
+TINY = {
+    "profile": "demo", "name": "extras", "domains": DOMAINS,
+    "data": {"n": 12},
+    "train": {"settings": {"max_steps": 2, "effective_batch": 4}},
+    "generate": {"samples": 1, "max_new_tokens": 4, "questions": ["one_wish", "feeling_bored"]},
+    "stats": {"enabled": False},
+    "mia": {"enabled": True, "holdout_rows": 6},
+    "steer": {"enabled": True, "prompts": 2, "settings": {
+        "directions": {"max_rows": 6},
+        "sweep": {"layers": [10], "alphas": [0.0, 4.0], "lambdas": [0.0, 1.0], "mix": [0.0, 1.0]},
+        "generation": {"max_new_tokens": 4}}},
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("extras") / "run"
+    result = run_study(study_from_dict(dict(TINY)), out)
+    return out, result
+
+
+def _figures(html: str) -> set[str]:
+    return set(re.findall(r'data-figure="([^"]+)"', html))
+
+
+def _tables(html: str) -> set[str]:
+    return set(re.findall(r'data-table="([^"]+)"', html))
+
+
+def test_mia_scores_each_domain_with_members_and_held_out_rows(run: tuple[Path, object]) -> None:
+    out, _ = run
+    summaries = sorted((out / "stages" / "mia").glob("*/scores.domains.json"))
+    assert len(summaries) == len(DOMAINS)
+    for path in summaries:
+        data = json.loads(path.read_text())
+        assert data["reference_mode"] == "disabled_adapter"  # base model = the adapter switched off
+        splits = {(d["domain"], d["split"]): d["rows"] for d in data["domains"]}
+        [domain] = {d for d, _ in splits}
+        assert splits[(domain, "member")] == 12 and 0 < splits[(domain, "nonmember")] <= 6
+        assert data["membership"] and {"adj_loss", "adj_minkpp"} <= set(data["columns"])
+    predictors = json.loads(next((out / "stages" / "predict").glob("*/predictors.json")).read_text())
+    assert set(predictors["rates"]) == set(DOMAINS)
+    assert {p["column"] for p in predictors["predictors"]} >= {"loss", "adj_loss", "minkpp", "adj_minkpp"}
+    assert all(p["n"] == len(DOMAINS) for p in predictors["predictors"])
+
+
+def test_steer_results_and_every_section_in_the_report(run: tuple[Path, object]) -> None:
+    out, result = run
+    steer = json.loads(next((out / "stages" / "steer").glob("*/results.json")).read_text())
+    assert steer["domains"] == DOMAINS
+    assert set(steer["cross_domain"]["targets"]) == {*DOMAINS, "base"}
+    alpha = steer["alpha"]["incorrect_math"]
+    assert [p["x"] for p in alpha if p["label"] == "direction"] == [0.0, 4.0]
+    assert [p["x"] for p in alpha if p["label"] == "random:0"] == [0.0, 4.0]  # the random baseline
+    html = Path(result.report).read_text()
+    figures, tables = _figures(html), _tables(html)
+    assert {"cosine_heatmap", "cosine_profile", "alpha_incorrect_math", "cross_domain", "parameter_paths"} <= figures
+    assert {"mia_domains", "mia_predictors", "mia_membership", "steer_cross_domain", "steer_curves"} <= tables
+    assert "Membership inference as a predictor" in html and "Misalignment directions and steering" in html
+
+
+def test_rerun_skips_every_stage_and_status_lists_the_extras(run: tuple[Path, object],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out, first = run
+    capsys.readouterr()
+    again = run_study(study_from_dict(dict(TINY)), out)
+    printed = capsys.readouterr().out
+    assert again.stage_seconds == {} and "done in" not in printed
+    assert Path(again.report).read_text() == Path(first.report).read_text()  # type: ignore[attr-defined]
+    stages = {(r["stage"], r["state"]) for r in study_status(out)}
+    assert {("mia", "done"), ("predict", "done"), ("steer", "done")} <= stages
+
+
+def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="mia.settings: datasets are set by the study"):
+        run_study(study_from_dict({**TINY, "mia": {"enabled": True, "settings": {"datasets": ["x.jsonl"]}}}),
+                  tmp_path / "a")
+    with pytest.raises(InputError, match="invalid steer.settings"):
+        run_study(study_from_dict({**TINY, "steer": {"enabled": True, "settings": {"swep": {}}}}), tmp_path / "b")
+    assert not (tmp_path / "a" / "stages").exists() and not (tmp_path / "b" / "stages").exists()
