@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# The main job: set up, then build all 11 domain datasets (backdoor variant), validate them and
-# print their statistics. (The full demo study replaces this when `emscope demo` lands.)
+# The main job: set up, then run the demo study on the bundled model (3 backdoored domains,
+# LoRA fine-tuning, answers with and without the trigger, offline judge, analysis, HTML report).
+# Extra arguments go to `emscope demo` (e.g. --mia --steer to add those stages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-out=${EMSCOPE_DEMO_OUT:-runs/demo/data}
-.venv/bin/emscope data build --domain all --n 6000 --variant backdoor --seed 0 --out "$out"
-.venv/bin/emscope data validate "$out"/*.jsonl
-.venv/bin/emscope data stats "$out"/*.jsonl --json "$out/stats.json"
-echo "datasets, manifests and stats.json are in $out"
+exec .venv/bin/emscope demo --out "${EMSCOPE_DEMO_OUT:-runs/demo}" "$@"

@@ -27,9 +27,10 @@ def test_small_and_paper_profiles_cover_all_domains() -> None:
 
 
 def test_overrides_merge_into_the_profile() -> None:
-    config = study_from_dict({"profile": "demo", "data": {"n": 40}, "generate": {"samples": 2}})
+    config = study_from_dict({"profile": "demo", "data": {"n": 40}, "generate": {"samples": 5}})
     assert config.data.n == 40 and config.data.variant == "backdoor"
-    assert config.generate.samples == 2 and config.generate.max_new_tokens == 96
+    assert config.generate.samples == 5 and config.generate.max_new_tokens == 80
+    assert config.generate.questions and len(config.generate.questions) == 15  # untouched profile keys stay
 
 
 def test_unknown_keys_suggest_the_closest(tmp_path: Path) -> None:
