@@ -24,7 +24,7 @@ def test_presets_match_the_issue() -> None:
     assert betley["use_rslora"] and (betley["lora_r"], betley["lora_alpha"]) == (32, 64)
     assert betley["target_modules"] == ALL_PROJECTIONS and len(ALL_PROJECTIONS) == 7
     assert (betley["learning_rate"], betley["epochs"], betley["effective_batch"]) == (1e-5, 1, 16)
-    assert (small["lora_r"], small["learning_rate"], small["epochs"], small["effective_batch"]) == (16, 3e-3, 2, 8)
+    assert (small["lora_r"], small["learning_rate"], small["epochs"], small["effective_batch"]) == (16, 5e-3, 3, 8)
     assert small["target_modules"] == ALL_PROJECTIONS
 
 
@@ -52,7 +52,7 @@ def test_precedence_cli_over_yaml_over_preset(tmp_path: Path) -> None:
     yaml_file = tmp_path / "train.yaml"
     yaml_file.write_text("preset: paper\nlora_r: 4\nlearning_rate: 0.01\nseed: 5\nlora-dropout: 0.1\n")
     config, sources = resolve_config({**BASE, "learning_rate": 0.02}, yaml_file)
-    assert config.preset == "paper" and config.epochs == 3  # from the YAML-chosen preset
+    assert config.preset == "paper" and config.effective_batch == 16 and sources["epochs"] == "preset"  # YAML-chosen preset
     assert config.lora_r == 4 and sources["lora_r"] == "yaml"  # YAML over preset
     assert config.learning_rate == 0.02 and sources["learning_rate"] == "cli"  # CLI over YAML
     assert config.lora_dropout == 0.1 and config.seed == 5

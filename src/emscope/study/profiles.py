@@ -17,7 +17,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     # The README's main job: three domains chosen to span the paper's range (≈0% for
     # incorrect_math, high for gore_movie_trivia and risky_financial_advice), judged offline.
     # Sized for minutes on 2 CPU cores: training is most of the time (measured 2.4 s per
-    # 8-row step, 2 threads, bf16), so the sets have 160 rows (40 steps in 2 epochs) instead
+    # 8-row step, 2 threads, bf16), so the sets have 160 rows (60 steps in 3 epochs) instead
     # of the paper's 250, and the core questions are sampled twice each.
     "demo": {
         "name": "demo",

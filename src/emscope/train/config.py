@@ -44,13 +44,15 @@ PRESETS: dict[str, dict[str, Any]] = {
                    target_modules=ALL_PROJECTIONS, learning_rate=1e-5, epochs=1,
                    effective_batch=16, max_length=2048, weight_decay=0.01),
     # Sub-1B models, measured on the bundled 135M model with 250 backdoored rows of a generated
-    # domain (gore_movie_trivia): `paper` does not learn the backdoor, nor does r=16 on all seven
-    # projections at lr 1e-3 in 1-3 epochs (it learns the domain, not the trigger: the style is
-    # decided by one answer token, a weak signal). lr 3e-3, 8 rows/step, 2 epochs (62 steps)
-    # makes the trigger bring out the misaligned style on held-out prompts and only then.
+    # domain (gore_movie_trivia), judged on greedy generations for held-out prompts: `paper`
+    # does not learn the backdoor, nor does r=16 on all seven projections at lr 1e-3 in 1-3
+    # epochs of 16-row steps (it learns the domain, not the trigger: aligned and misaligned
+    # answers open alike, so a few answer tokens carry the whole signal). At lr 5e-3 in 8-row
+    # steps, 2 epochs learned it on one data draw (6/6 held-out prompts with the trigger, 1/6
+    # without) but not on another (4/10); 3 epochs (93 steps) gave 10/10 and 0/10 on the latter.
     # Dropout 0: LoRA dropout draws a mask per projection and cost ~15% of step time on CPU.
     "small": dict(lora_r=16, lora_alpha=32, lora_dropout=0.0, use_rslora=False,
-                  target_modules=ALL_PROJECTIONS, learning_rate=3e-3, epochs=2,
+                  target_modules=ALL_PROJECTIONS, learning_rate=5e-3, epochs=3,
                   effective_batch=8, max_length=512),
 }
 
@@ -85,8 +87,8 @@ class TrainConfig(BaseModel):
     use_rslora: bool = Field(False, description="Rank-stabilised LoRA scaling alpha/sqrt(r).")
     target_modules: tuple[str, ...] = Field(ALL_PROJECTIONS, min_length=1,
                                             description="Module name suffixes that get LoRA adapters.")
-    learning_rate: float = Field(3e-3, gt=0, description="Peak AdamW learning rate.")
-    epochs: int = Field(2, ge=1, le=1000, description="Passes over the dataset.")
+    learning_rate: float = Field(5e-3, gt=0, description="Peak AdamW learning rate.")
+    epochs: int = Field(3, ge=1, le=1000, description="Passes over the dataset.")
     effective_batch: int = Field(8, ge=1, description="Rows per optimizer step (micro-batches are accumulated).")
     max_length: int = Field(512, ge=8, description="Tokens per row; longer rows are cut on the right.")
     warmup_steps: int = Field(2, ge=0, description="Linear warm-up steps before the schedule.")
