@@ -36,3 +36,31 @@ def test_content_key_is_order_independent_and_versioned() -> None:
     assert content_key(a) != content_key({"x": 2, "y": [1, 2]})
     assert content_key(a, schema_version=1) != content_key(a, schema_version=2)
     assert json.loads(canonical_json(a)) == a
+
+
+# Unicode line separators a model can emit inside an answer (U+2028 was seen from SmolLM2).
+_SEPARATORS = "a\u2028b\u2029c\x85d\x1ce\x1df\x1eg\rh"
+
+
+def test_jsonl_rows_with_unicode_line_separators_stay_one_line(tmp_path: Path) -> None:
+    from emscope.core.io import read_jsonl, split_jsonl, write_jsonl
+
+    rows = [{"answer": _SEPARATORS}, {"answer": "next"}]
+    path = write_jsonl(tmp_path / "rows.jsonl", rows)
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 2 and "\u2028" not in text  # safe even for splitlines() readers
+    assert list(read_jsonl(path)) == rows
+    assert [json.loads(line) for line in split_jsonl(text)] == rows
+
+
+def test_readers_split_foreign_jsonl_on_newlines_only(tmp_path: Path) -> None:
+    """A file from another tool with the separators raw inside strings still reads row for row."""
+    from emscope.core.io import read_jsonl
+    from emscope.judge.run import read_answers
+
+    path = tmp_path / "foreign.jsonl"
+    rows = [{"question": "q", "answer": _SEPARATORS.replace("\r", "")}, {"question": "q2", "answer": "x"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert "\u2028" in path.read_text(encoding="utf-8")
+    assert list(read_jsonl(path)) == rows
+    assert [r["answer"] for r in read_answers(path)] == [r["answer"] for r in rows]

@@ -94,7 +94,7 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
 
 def _read_file(path: Path, base_label: str, problems: list[str]) -> list[dict[str, Any]]:
     rows = []
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8", newline="") as fh:
         for i, text in enumerate(fh, 1):
             if not text.strip():
                 continue

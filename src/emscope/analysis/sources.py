@@ -32,7 +32,7 @@ def domain_from_name(path: str | Path, known: Collection[str]) -> str | None:
 
 def _meta_domain(path: Path) -> str | None:
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8", newline="") as fh:
             for line in fh:
                 if line.strip():
                     meta = json.loads(line).get("meta") or {}

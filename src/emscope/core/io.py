@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl"]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -34,9 +34,24 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+# Characters json.dumps leaves raw (ensure_ascii=False) that str.splitlines() and many JSONL
+# readers treat as line breaks. Models do emit them (U+2028 was seen in a SmolLM2 answer and
+# split that row in two for a splitlines() reader), so they are written escaped; they can only
+# occur inside JSON strings, where the escape means the same character.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085",
+                              "\x1c": "\\u001c", "\x1d": "\\u001d", "\x1e": "\\u001e"})
+
+
 def dumps_row(row: Any) -> str:
-    """One JSONL line: compact, key order kept, non-ASCII kept readable."""
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    """One JSONL line: compact, key order kept, non-ASCII kept readable (line separators escaped)."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
+
+
+def split_jsonl(text: str) -> list[str]:
+    """The lines of JSONL text: split on "\n" only (not str.splitlines(), which also breaks
+    at U+2028, U+0085 and others that may sit raw inside JSON strings written by other tools)."""
+    lines = text.split("\n")
+    return [line.removesuffix("\r") for line in (lines[:-1] if lines and lines[-1] == "" else lines)]
 
 
 def write_jsonl(path: str | os.PathLike[str], rows: Iterable[Any]) -> Path:
@@ -46,7 +61,8 @@ def write_jsonl(path: str | os.PathLike[str], rows: Iterable[Any]) -> Path:
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Any]:
     """Yield the rows of a JSONL file (blank lines skipped); use data.validate for diagnostics."""
-    with open(path, encoding="utf-8") as fh:
+    # newline="" keeps a raw "\r" inside a string from being read as a line end.
+    with open(path, encoding="utf-8", newline="") as fh:
         for line in fh:
             if line.strip():
                 yield json.loads(line)

@@ -127,5 +127,5 @@ def load_dataset(path: str | os.PathLike[str], allow_duplicates: bool = False) -
         more = f"\n... and {len(problems) - _MAX_SHOWN} more" if len(problems) > _MAX_SHOWN else ""
         raise InputError(f"{path} is not a valid chat dataset ({len(problems)} problems):\n{shown}{more}\n"
                          f"Run `emscope data validate {path}` after fixing it.")
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8", newline="") as fh:  # lines end at "\n" only, as validated
         return [json.loads(line) for line in fh if line.strip()]

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from emscope.core.errors import InputError
-from emscope.core.io import write_jsonl
+from emscope.core.io import split_jsonl, write_jsonl
 from emscope.judge.config import JudgeConfig
 from emscope.judge.run import run
 
@@ -64,7 +64,7 @@ def load_labelled(path: str | Path | None = None) -> tuple[list[dict[str, Any]],
         source = f"bundled held-out set ({CALIBRATION_FILE})"
     else:
         text, source = Path(path).read_text(encoding="utf-8"), str(path)
-    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = [json.loads(line) for line in split_jsonl(text) if line.strip()]
     bad = [i + 1 for i, r in enumerate(rows) if r.get("label") not in LABELS or "answer" not in r or "question" not in r]
     if bad:
         raise InputError(f"{source}: rows {bad[:10]} need question, answer and a label in {LABELS}")
@@ -99,7 +99,7 @@ def _judge_rows(config: JudgeConfig, rows: list[dict[str, Any]]) -> list[dict[st
         src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         write_jsonl(src, [{"question": r["question"], "answer": r["answer"]} for r in rows])
         run(config, src, out)
-        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        return [json.loads(line) for line in split_jsonl(out.read_text(encoding="utf-8"))]
 
 
 def calibrate_judge(config: JudgeConfig, data: str | Path | None = None, peers: str | Path | None = None,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from emscope.core.errors import InputError
-from emscope.core.io import dumps_row
+from emscope.core.io import dumps_row, split_jsonl
 from emscope.core.keys import canonical_json
 from emscope.judge.base import JUDGE_FIELDS, Judge, JudgeInput, Judgement, make_judge, open_cache
 from emscope.judge.config import JudgeConfig
@@ -59,7 +59,7 @@ def read_answers(path: Path) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = split_jsonl(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
     for number, line in enumerate(lines, 1):
