@@ -51,6 +51,7 @@ class SlotEngine:
         # would cost nearly a decode step per admitted sample.
         self.admit_threshold = max(1, slots // 8)
         self.device = next(model.parameters()).device
+        self._scratch: torch.Tensor | None = None  # sampling work space, reused every step
 
     def run(self, requests: Sequence[SampleRequest],
             tokenize: Callable[[tuple[Message, ...]], list[int]]) -> Iterator[SampleResult]:
@@ -170,7 +171,9 @@ class SlotEngine:
         idx = slot_t.cpu().numpy() if slot_t is not None else slice(None)
         u = torch.from_numpy(uniforms(self.seeds[idx], self.steps[idx])).to(self.device)
         temps = self.temps if slot_t is None else self.temps.index_select(0, slot_t)
-        return sample_tokens(logits, temps, u)
+        if self._scratch is None or self._scratch.shape[1] != logits.shape[1]:
+            self._scratch = torch.empty(self.max_slots, logits.shape[1], dtype=torch.float32, device=self.device)
+        return sample_tokens(logits, temps, u, self._scratch)
 
     def _step(self) -> list[SampleResult]:
         mask, shift = self.cache.begin_step(self._keep_from())

