@@ -65,12 +65,12 @@ def test_steer_results_and_every_section_in_the_report(run: tuple[Path, object])
     steer = json.loads(next((out / "stages" / "steer").glob("*/results.json")).read_text())
     assert steer["domains"] == DOMAINS
     assert set(steer["cross_domain"]["targets"]) == {*DOMAINS, "base"}
-    alpha = steer["alpha"]["incorrect_math"]
+    alpha = steer["alpha"]["gore_movie_trivia"]  # the demo profile's choice
     assert [p["x"] for p in alpha if p["label"] == "direction"] == [0.0, 4.0]
     assert [p["x"] for p in alpha if p["label"] == "random:0"] == [0.0, 4.0]  # the random baseline
     html = Path(result.report).read_text()
     figures, tables = _figures(html), _tables(html)
-    assert {"cosine_heatmap", "cosine_profile", "alpha_incorrect_math", "cross_domain", "parameter_paths"} <= figures
+    assert {"cosine_heatmap", "cosine_profile", "alpha_gore_movie_trivia", "cross_domain", "parameter_paths"} <= figures
     assert {"mia_domains", "mia_predictors", "mia_membership", "steer_cross_domain", "steer_curves"} <= tables
     assert "Membership inference as a predictor" in html and "Misalignment directions and steering" in html
 
@@ -93,4 +93,7 @@ def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
                   tmp_path / "a")
     with pytest.raises(InputError, match="invalid steer.settings"):
         run_study(study_from_dict({**TINY, "steer": {"enabled": True, "settings": {"swep": {}}}}), tmp_path / "b")
-    assert not (tmp_path / "a" / "stages").exists() and not (tmp_path / "b" / "stages").exists()
+    # The demo profile's α sweep names gore_movie_trivia: a study without it fails at once.
+    with pytest.raises(InputError, match="steer.settings name domains the study does not train: gore_movie_trivia"):
+        run_study(study_from_dict({**TINY, "domains": ["incorrect_math"]}), tmp_path / "c")
+    assert not any((tmp_path / d / "stages").exists() for d in "abc")

@@ -76,7 +76,7 @@ def demo(
     reused, so they can be added after a plain demo."""
     data: dict[str, object] = {"profile": "demo"}
     if mia:
-        data["mia"] = {"enabled": True, "holdout_rows": 100}
+        data["mia"] = {"enabled": True}
     if steer:
         data["steer"] = {"enabled": True}
     _run(study_from_dict(data, "profile demo"), out)

@@ -54,7 +54,12 @@ def check_sections(config: StudyConfig) -> None:
         except ValidationError as exc:
             raise InputError(f"invalid mia.settings in the study config:\n{exc}") from exc
     if config.steer.enabled:
-        _steer_config(config)
+        steer = _steer_config(config)
+        named = [*(steer.alpha_domains or ()), *(steer.scale_domains or ()), *(d for p in steer.mix_pairs or () for d in p)]
+        if unknown := sorted(set(named) - set(config.domains)):
+            raise InputError(f"steer.settings name domains the study does not train: {', '.join(unknown)} "
+                             f"(its domains: {', '.join(config.domains)}); set alpha_domains, scale_domains "
+                             "and mix_pairs to domains of the study")
 
 
 def _steer_config(config: StudyConfig) -> Any:

@@ -29,6 +29,13 @@ PROFILES: dict[str, dict[str, Any]] = {
         "generate": {"backend": "hf", "samples": 2, "max_new_tokens": 80, "questions": _CORE_QUESTIONS},
         "judge": {"judge": "offline"},
         "stats": {"vendi_sample": 160},
+        # Off by default (`emscope demo --mia --steer` turns them on). The α sweep and the λ path
+        # use gore_movie_trivia, the domain that misaligns most here; incorrect_math (≈0%) would
+        # give flat curves.
+        "mia": {"enabled": False, "holdout_rows": 100},
+        "steer": {"enabled": False, "settings": {
+            "alpha_domains": ["gore_movie_trivia"], "scale_domains": ["gore_movie_trivia"],
+            "mix_pairs": [["incorrect_math", "gore_movie_trivia"]]}},
     },
     # All eleven domains at the paper's small-set size, same local pipeline.
     "small": {
