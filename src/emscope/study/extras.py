@@ -4,7 +4,7 @@
 - `mia` (per domain job, after train): the domain's training rows scored by its fine-tuned
   model with the base model as reference; with `mia.holdout_rows`, rows of the same domain
   built with another seed are scored too, as non-members.
-- `predict` (after analyze): every MIA column's per-domain mean tested against the measured
+- `predict` (after analyze): every MIA column's per-domain mean (first seed) against the measured
   misalignment rates (Spearman, ROC-AUC with bootstrap CI, leave-one-domain-out).
 - `steer` (after all jobs): directions, geometry, α sweep, cross-domain matrix and parameter
   paths over the first seed's adapters, judged by the study's judge.

@@ -158,7 +158,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
 
         build = _build_config(config, job)
         built = run_stage(store, "build", specs["build"], job.label, say,
-                       lambda w: {"rows": build_dataset(build, w / "dataset.jsonl").rows})
+                          lambda w: {"rows": build_dataset(build, w / "dataset.jsonl").rows})
         dataset = built.path / "dataset.jsonl"
         outputs["dataset"] = str(dataset)
 
@@ -173,7 +173,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
         if "mia" in specs:
             tuned = adapter
             scored = run_stage(store, "mia", specs["mia"], job.label, say,
-                            lambda w: run_mia(config, job.domain, job.seed, dataset, tuned, w))
+                               lambda w: run_mia(config, job.domain, job.seed, dataset, tuned, w))
             outputs["mia"] = str(scored.path / "scores.jsonl")
 
     def _generate(work: Path) -> None:
@@ -211,7 +211,7 @@ def run_stats(config: StudyConfig, store: RunStore, datasets: list[str], notify:
         atomic_write_text(work / "stats.json", json.dumps([s.as_dict() for s in stats], indent=2) + "\n")
 
     rec = run_stage(store, "stats", ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)}),
-                 "all", notify, _body)
+                    "all", notify, _body)
     return str(rec.path / "stats.json")
 
 

@@ -112,8 +112,9 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
     judged = [o["judged"] for o in outputs]
     stats = run_stats(config, store, datasets, progress)
     analyzed = run_analyze(config, store, judged, datasets, stats, progress)
-    predicted = run_predict(store, analyzed, [o["mia"] for o in outputs if "mia" in o], progress, run_stage)
+    # MIA predictors and steering use the first seed's models: one value per domain.
     first = {j.domain: o for j, o in zip(jobs, outputs) if j.domain and j.seed == config.seeds[0]}
+    predicted = run_predict(store, analyzed, [o["mia"] for o in first.values() if "mia" in o], progress, run_stage)
     steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress, run_stage)
     html = run_report(store, analyzed, progress, predicted, steered)
     # A stable name for the latest report, beside the content-addressed one.
