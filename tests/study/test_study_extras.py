@@ -97,3 +97,23 @@ def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="steer.settings name domains the study does not train: gore_movie_trivia"):
         run_study(study_from_dict({**TINY, "domains": ["incorrect_math"]}), tmp_path / "c")
     assert not any((tmp_path / d / "stages").exists() for d in "abc")
+
+
+def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path, object], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out, _ = run
+    analyzed = next((out / "stages" / "analyze").glob("*/results.json")).parent
+    predictors = next((out / "stages" / "predict").glob("*/predictors.json"))
+    steer = next((out / "stages" / "steer").glob("*/results.json")).parent
+    done = subprocess.run([sys.executable, "-m", "emscope", "report", str(analyzed), "--out", str(tmp_path / "r"),
+                           "--mia", str(predictors), "--steer", str(steer)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert {"cross_domain", "parameter_paths"} <= _figures(html)
+    assert {"mia_domains", "mia_predictors", "steer_curves"} <= _tables(html)
+    bad = subprocess.run([sys.executable, "-m", "emscope", "report", str(analyzed), "--out", str(tmp_path / "b"),
+                          "--mia", str(analyzed / "results.json")], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "not an emscope predictors file" in bad.stderr
