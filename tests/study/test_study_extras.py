@@ -114,6 +114,8 @@ def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path,
     html = (tmp_path / "r" / "report.html").read_text()
     assert {"cross_domain", "parameter_paths"} <= _figures(html)
     assert {"mia_domains", "mia_predictors", "steer_curves"} <= _tables(html)
+    assert (tmp_path / "r" / "steer_cross_domain.png").stat().st_size > 0  # beside the report, as its caption says
+    assert (tmp_path / "r" / "mia_roc.svg").exists() == ("mia_roc" in _figures(html))
     bad = subprocess.run([sys.executable, "-m", "emscope", "report", str(analyzed), "--out", str(tmp_path / "b"),
                           "--mia", str(analyzed / "results.json")], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "not an emscope predictors file" in bad.stderr

@@ -67,6 +67,6 @@ def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | 
     if mia is not None:
         sections.append(mia_section(mia, out, config.dpi))
     if steer is not None:
-        sections.append(steer_section(steer))
+        sections.append(steer_section(steer, out))
     html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars, sections))
     return ReportOutputs(html=html_path, figures=drawn)

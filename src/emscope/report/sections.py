@@ -142,8 +142,8 @@ def _steer_caption(name: str) -> tuple[str, str]:
     return name, ""
 
 
-def steer_section(steer_dir: str | Path) -> Section:
-    """Figures and tables of a steer stage's output folder."""
+def steer_section(steer_dir: str | Path, out: Path) -> Section:
+    """Figures and tables of a steer stage's output folder (its PNGs copied into `out`)."""
     root = Path(steer_dir)
     data = _read(root / "results.json", "steer results")
     figures = []
@@ -152,7 +152,10 @@ def steer_section(steer_dir: str | Path) -> Section:
         png = root / rel
         if not png.is_file():
             raise InputError(f"steer figure {png} named in {root / 'results.json'} is missing")
-        figures.append(SectionFigure(name, title, caption, png.read_bytes(), "image/png", (rel,)))
+        image = png.read_bytes()
+        copy = out / f"steer_{name}.png"  # beside the report's own figures
+        copy.write_bytes(image)
+        figures.append(SectionFigure(name, title, caption, image, "image/png", (copy.name,)))
     tables = []
     cross = data.get("cross_domain")
     if cross:
