@@ -12,7 +12,8 @@ import pytest
 from emscope.core.errors import EmscopeError
 from emscope.evalsuite import load_suite
 from emscope.generate import GenerateConfig, generate, manifest_path, plan_rows
-from emscope.generate.backends.openai import MAX_RETRY_AFTER_S, OpenAIBackend, retry_after_seconds
+from emscope.core.http import MAX_RETRY_AFTER_S, retry_after_seconds
+from emscope.generate.backends.openai import OpenAIBackend
 from emscope.generate.config import OpenAIOptions
 from emscope.generate.store import read_rows
 from tests.support.openai_server import (OpenAIServer, delay, disconnect, finish_length, http_error, malformed_json,

@@ -20,27 +20,25 @@ says: each row gets at most 1 + max_retries attempts.
 
 from __future__ import annotations
 
-import email.utils
-import math
 import os
 import random
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from tqdm import tqdm
 
 from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
+from emscope.core.http import retry_after_seconds
 from emscope.data.rewrite import RewriteRequest
 
 __all__ = ["OpenAIRewriter", "build_messages", "KEY_PLACEHOLDER"]
 
 KEY_PLACEHOLDER = "EMPTY"  # sent when the key variable is unset; local servers ignore it
 PROGRESS_MIN_ROWS = 8  # more rows than this get a progress bar
-MAX_RETRY_AFTER_S = 120.0  # never trust a server to park a build for longer than this
 RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
 # Configuration errors: every other row would fail the same way, so stop at once.
 FATAL_STATUSES = frozenset({401, 403, 404})
@@ -250,7 +248,7 @@ class OpenAIRewriter:
         raise _RowFailed(last)
 
     def _wait_for_pause(self, abort: threading.Event) -> None:
-        # Bounded: each pause is at most MAX_RETRY_AFTER_S and set only by real responses.
+        # Bounded: each pause is at most core.http.MAX_RETRY_AFTER_S and set only by real responses.
         while True:
             with self._pause_lock:
                 remaining = self._pause_until - time.monotonic()
@@ -278,7 +276,7 @@ class OpenAIRewriter:
             raise _AttemptFailed(
                 message,
                 retryable=retryable,
-                retry_after=_retry_after(err.response.headers),
+                retry_after=retry_after_seconds(err.response.headers),
                 fatal=status in FATAL_STATUSES,
             ) from None
         except openai.APITimeoutError:
@@ -317,24 +315,6 @@ def _answer_text(completion: Any, aligned: str) -> str:
     if text == aligned.strip():
         raise _AttemptFailed("answer returned unchanged", retryable=True)
     return text
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asks us to wait (retry-after-ms, Retry-After seconds or date), capped."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) / scale
-        except ValueError:
-            parsed = email.utils.parsedate_tz(value) if scale == 1.0 else None
-            if parsed is None:
-                continue
-            seconds = email.utils.mktime_tz(parsed) - time.time()
-        if not math.isnan(seconds):  # inf (or a far-off date) is capped like any long wait
-            return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-    return None
 
 
 def _import_openai() -> Any:

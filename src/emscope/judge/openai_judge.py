@@ -18,17 +18,17 @@ Authorization header; it is never logged, cached or written.
 
 from __future__ import annotations
 
-import email.utils
 import math
 import os
 import random
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from emscope.core.errors import EmscopeError, MissingDependencyError
+from emscope.core.http import retry_after_seconds
 from emscope.judge._llm import Failure, LLMJudgeBase, PromptJob, Result
 from emscope.judge.aggregate import probs_from_logprobs
 from emscope.judge.cache import JudgeCache
@@ -38,7 +38,6 @@ __all__ = ["OpenAIJudge", "TOP_LOGPROBS", "KEY_PLACEHOLDER"]
 
 TOP_LOGPROBS = 20
 KEY_PLACEHOLDER = "EMPTY"  # local servers need no key
-MAX_RETRY_AFTER_S = 120.0
 RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
 FATAL_STATUSES = frozenset({401, 403, 404})
 
@@ -174,7 +173,7 @@ class OpenAIJudge(LLMJudgeBase):
             if should in ("true", "false"):  # the server's explicit word wins, as in the client
                 retryable = should == "true"
             raise _Attempt(f"HTTP {status}: {_short(err.message)}{hint}", retryable,
-                           _retry_after(err.response.headers), fatal=status in FATAL_STATUSES) from None
+                           retry_after_seconds(err.response.headers), fatal=status in FATAL_STATUSES) from None
         except openai.APITimeoutError:
             raise _Attempt(f"timed out after {self.config.timeout_s:g} s", True) from None
         except openai.APIConnectionError as err:
@@ -204,24 +203,6 @@ def _distribution(completion: Any) -> dict[str, float]:
     if not all(math.isfinite(p) for p in probs.values()):
         raise _Attempt("malformed logprobs: non-finite values", True)
     return probs
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asks us to wait (retry-after-ms, Retry-After seconds or date), capped."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) / scale
-        except ValueError:
-            parsed = email.utils.parsedate_tz(value) if scale == 1.0 else None
-            if parsed is None:
-                continue
-            seconds = email.utils.mktime_tz(parsed) - time.time()
-        if not math.isnan(seconds):
-            return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-    return None
 
 
 def _short(text: object, limit: int = 200) -> str:

@@ -15,24 +15,22 @@ Authorization header; when it is unset, "EMPTY" is sent (local servers need no k
 
 from __future__ import annotations
 
-import email.utils
-import math
 import os
 import random
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
 from emscope.core.errors import MissingDependencyError
+from emscope.core.http import MAX_RETRY_AFTER_S, retry_after_seconds
 from emscope.generate.backends.base import SampleRequest, SampleResult
 from emscope.generate.config import GenerateConfig, OpenAIOptions
 
 __all__ = ["OpenAIBackend", "retry_after_seconds", "KEY_PLACEHOLDER", "MAX_RETRY_AFTER_S"]
 
 KEY_PLACEHOLDER = "EMPTY"
-MAX_RETRY_AFTER_S = 120.0  # never let a server park a run for longer than this per attempt
 RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
 FATAL_STATUSES = frozenset({401, 403, 404})
 _SEED_RANGE = 2**31  # servers differ in seed width; int32 is accepted everywhere
@@ -42,24 +40,6 @@ class _Failed(Exception):
     def __init__(self, message: str, retryable: bool, retry_after: float | None = None, fatal: bool = False):
         super().__init__(message)
         self.retryable, self.retry_after, self.fatal = retryable, retry_after, fatal
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Seconds a response asks us to wait (retry-after-ms, Retry-After seconds or HTTP date), capped."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) / scale
-        except ValueError:
-            parsed = email.utils.parsedate_tz(value) if scale == 1.0 else None
-            if parsed is None:
-                continue
-            seconds = email.utils.mktime_tz(parsed) - time.time()
-        if not math.isnan(seconds):
-            return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
-    return None
 
 
 def _import_openai() -> Any:
