@@ -91,12 +91,14 @@ def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="mia.settings: datasets are set by the study"):
         run_study(study_from_dict({**TINY, "mia": {"enabled": True, "settings": {"datasets": ["x.jsonl"]}}}),
                   tmp_path / "a")
+    with pytest.raises(InputError, match="invalid mia.settings(.|\n)*k"):
+        run_study(study_from_dict({**TINY, "mia": {"enabled": True, "settings": {"k": 5}}}), tmp_path / "d")
     with pytest.raises(InputError, match="invalid steer.settings"):
         run_study(study_from_dict({**TINY, "steer": {"enabled": True, "settings": {"swep": {}}}}), tmp_path / "b")
     # The demo profile's α sweep names gore_movie_trivia: a study without it fails at once.
     with pytest.raises(InputError, match="steer.settings name domains the study does not train: gore_movie_trivia"):
         run_study(study_from_dict({**TINY, "domains": ["incorrect_math"]}), tmp_path / "c")
-    assert not any((tmp_path / d / "stages").exists() for d in "abc")
+    assert not any((tmp_path / d / "stages").exists() for d in "abcd")
 
 
 def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path, object], tmp_path: Path) -> None:
