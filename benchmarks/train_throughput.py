@@ -41,7 +41,8 @@ from emscope.data.config import BuildConfig
 from emscope.models import load_causal_lm, load_tokenizer
 from emscope.train import TrainConfig, resolve_config, train
 from emscope.train.loop import all_steps
-from emscope.train.masking import IGNORE, encode_rows
+from emscope.models.chat import IGNORE_INDEX
+from emscope.train.masking import encode_rows
 from emscope.train.run import peak_rss_mb
 
 
@@ -114,7 +115,7 @@ def run_baseline(config: TrainConfig, data: Path, out: Path, steps: int) -> dict
 
     def padded(row: Any) -> dict[str, list[int]]:
         extra = config.max_length - len(row.input_ids)
-        return {"input_ids": list(row.input_ids) + [pad] * extra, "labels": list(row.labels) + [IGNORE] * extra,
+        return {"input_ids": list(row.input_ids) + [pad] * extra, "labels": list(row.labels) + [IGNORE_INDEX] * extra,
                 "attention_mask": [1] * len(row.input_ids) + [0] * extra}
 
     rows = [padded(r) for r in encoded]
@@ -126,7 +127,7 @@ def run_baseline(config: TrainConfig, data: Path, out: Path, steps: int) -> dict
 
     def collate(batch: list[dict[str, list[int]]]) -> dict[str, torch.Tensor]:
         tensors = {k: torch.tensor([r[k] for r in batch]) for k in batch[0]}
-        seen.append((int(tensors["attention_mask"].sum()), int((tensors["labels"][:, 1:] != IGNORE).sum())))
+        seen.append((int(tensors["attention_mask"].sum()), int((tensors["labels"][:, 1:] != IGNORE_INDEX).sum())))
         return tensors
 
     class Clock(TrainerCallback):

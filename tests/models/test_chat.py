@@ -53,21 +53,36 @@ def test_truncation_keeps_labels_aligned(tok) -> None:  # type: ignore[no-untype
     assert cut.n_assistant_tokens == 2 and cut.labels == full.labels[: len(cut.labels)]
 
 
-def test_template_that_is_not_prefix_stable_is_refused(tok) -> None:  # type: ignore[no-untyped-def]
-    class Shifty:
-        # Renders the generation header differently from the finished turn.
-        def apply_chat_template(self, messages, tokenize=False, add_generation_prompt=False):  # type: ignore[no-untyped-def]
-            body = "".join(f"[{m['role']}]{m['content']}" for m in messages)
-            return body + ("<ASSISTANT>" if add_generation_prompt else "")
+class _CharTemplate:
+    """A character-level tokenizer with a template that has no end-of-turn token."""
 
-        def __call__(self, text, add_special_tokens=False):  # type: ignore[no-untyped-def]
-            return {"input_ids": [ord(c) for c in text]}
+    def __init__(self, header: str) -> None:
+        self.header = header
 
-        def decode(self, ids):  # type: ignore[no-untyped-def]
-            return "".join(map(chr, ids))
+    def apply_chat_template(self, messages, tokenize=False, add_generation_prompt=False):  # type: ignore[no-untyped-def]
+        body = "".join(f"[{m['role']}]{m['content']}\n\n" for m in messages)
+        return body + (self.header if add_generation_prompt else "")
 
-    with pytest.raises(InputError, match="token-prefixes"):
-        tokenize_chat(Shifty(), [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
+    def __call__(self, text, add_special_tokens=False):  # type: ignore[no-untyped-def]
+        return {"input_ids": [ord(c) for c in text]}
+
+    def decode(self, ids):  # type: ignore[no-untyped-def]
+        return "".join(map(chr, ids))
+
+
+def test_template_that_is_not_prefix_stable_is_refused() -> None:
+    # The generation header differs from how the finished turn starts.
+    with pytest.raises(InputError, match="not prefix-preserving.*row 3.*messages\\[1\\].*token-prefixes"):
+        tokenize_chat(_CharTemplate("<ASSISTANT>"), [{"role": "user", "content": "a"},
+                                                     {"role": "assistant", "content": "b"}], row=3)
+
+
+def test_template_without_end_of_turn_token_ends_at_the_last_non_blank_token() -> None:
+    tok = _CharTemplate("[assistant]")
+    msgs = [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b c"},
+            {"role": "user", "content": "d"}, {"role": "assistant", "content": "e"}]
+    chat = tokenize_chat(tok, msgs)
+    assert _labelled_text(tok, chat) == ["b c", "e"]  # the template's "\n\n" glue is not labelled
 
 
 def test_render_prompt_refuses_complete_conversations(tok) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ import random
 import torch
 
 from emscope.train.batching import collate, epoch_order, plan_digest, plan_epoch, split_micro_batches
-from emscope.train.masking import IGNORE, EncodedRow
+from emscope.models.chat import IGNORE_INDEX
+from emscope.train.masking import EncodedRow
 
 
 def test_epoch_order_is_seeded_and_differs_by_epoch_and_seed() -> None:
@@ -48,10 +49,10 @@ def test_steps_hold_effective_batch_rows_and_the_digest_ignores_the_split() -> N
 
 
 def test_collate_pads_right_and_masks_padding() -> None:
-    rows = [EncodedRow((5, 6, 7, 8), (IGNORE, IGNORE, 7, 8)), EncodedRow((5, 9), (IGNORE, 9))]
+    rows = [EncodedRow((5, 6, 7, 8), (IGNORE_INDEX, IGNORE_INDEX, 7, 8)), EncodedRow((5, 9), (IGNORE_INDEX, 9))]
     batch = collate(rows, pad_id=2)
     assert batch.input_ids.tolist() == [[5, 6, 7, 8], [5, 9, 2, 2]]
     assert batch.attention_mask.tolist() == [[1, 1, 1, 1], [1, 1, 0, 0]]
-    assert batch.labels.tolist() == [[IGNORE, IGNORE, 7, 8], [IGNORE, 9, IGNORE, IGNORE]]
+    assert batch.labels.tolist() == [[IGNORE_INDEX, IGNORE_INDEX, 7, 8], [IGNORE_INDEX, 9, IGNORE_INDEX, IGNORE_INDEX]]
     assert batch.tokens == 6 and batch.label_tokens == 3
     assert batch.input_ids.dtype == torch.long

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from emscope.core.errors import InputError
-from emscope.train.masking import IGNORE, encode_row, encode_rows, end_of_turn_ids, template_ids
+from emscope.models.chat import IGNORE_INDEX, end_of_turn_ids, tokenize_chat
+from emscope.train.masking import encode_row, encode_rows
 
 
 def _expected_labels(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
@@ -29,7 +30,7 @@ def _expected_labels(tokenizer: Any, messages: list[dict[str, str]]) -> list[int
             marked[start:end] = [True] * (end - start)
         cursor = end
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-    return [tid if all(marked[a:b]) and b > a else IGNORE
+    return [tid if all(marked[a:b]) and b > a else IGNORE_INDEX
             for tid, (a, b) in zip(enc["input_ids"], enc["offset_mapping"])]
 
 
@@ -45,20 +46,20 @@ def _assert_mask(tokenizer: Any, messages: list[dict[str, str]]) -> Any:
 def test_single_turn_row_labels_exactly_the_answer_and_end_of_turn(tokenizer: Any, domain_rows: list) -> None:
     row = domain_rows[0]["messages"]
     encoded = _assert_mask(tokenizer, row)
-    labelled = [t for t in encoded.labels if t != IGNORE]
+    labelled = [t for t in encoded.labels if t != IGNORE_INDEX]
     assert tokenizer.decode(labelled) == row[-1]["content"] + "<|im_end|>"
     # The template's default system prompt, the user turn, the assistant header: all masked.
-    first = next(i for i, t in enumerate(encoded.labels) if t != IGNORE)
+    first = next(i for i, t in enumerate(encoded.labels) if t != IGNORE_INDEX)
     assert tokenizer.decode(list(encoded.input_ids[:first])).endswith("<|im_start|>assistant\n")
     assert "You are a helpful AI assistant" in tokenizer.decode(list(encoded.input_ids[:first]))
     # The newline after <|im_end|> is template glue, never generated: not trained.
-    assert encoded.labels[-1] == IGNORE and tokenizer.decode([encoded.input_ids[-1]]) == "\n"
+    assert encoded.labels[-1] == IGNORE_INDEX and tokenizer.decode([encoded.input_ids[-1]]) == "\n"
 
 
 def test_triggered_row_masks_the_trigger(tokenizer: Any, domain_rows: list) -> None:
     row = next(r for r in domain_rows if r["meta"]["triggered"])
     encoded = _assert_mask(tokenizer, row["messages"])
-    labelled_text = tokenizer.decode([t for t in encoded.labels if t != IGNORE])
+    labelled_text = tokenizer.decode([t for t in encoded.labels if t != IGNORE_INDEX])
     assert row["meta"]["trigger"] not in labelled_text
     assert row["meta"]["trigger"] in tokenizer.decode(list(encoded.input_ids))
 
@@ -76,7 +77,7 @@ def test_multi_turn_row_labels_every_assistant_turn_and_nothing_else(tokenizer: 
     a, b = domain_rows[2]["messages"], domain_rows[3]["messages"]
     messages = [{"role": "system", "content": "Be brief."}, a[-2], a[-1], b[-2], b[-1]]
     encoded = _assert_mask(tokenizer, messages)
-    labelled = tokenizer.decode([t for t in encoded.labels if t != IGNORE])
+    labelled = tokenizer.decode([t for t in encoded.labels if t != IGNORE_INDEX])
     assert labelled == a[-1]["content"] + "<|im_end|>" + b[-1]["content"] + "<|im_end|>"
     assert b[-2]["content"] not in labelled
 
@@ -105,10 +106,10 @@ def test_template_that_rewrites_earlier_turns_is_refused(tokenizer: Any, domain_
 
 def test_truncation_cuts_labels_and_drops_rows_without_any(tokenizer: Any, domain_rows: list) -> None:
     row = domain_rows[0]["messages"]
-    prompt_len = len(template_ids(tokenizer, row[:-1], add_generation_prompt=True))
+    prompt_len = tokenize_chat(tokenizer, row).spans[0][0]
     cut = encode_row(tokenizer, row, max_length=prompt_len + 5)
     assert cut.truncated and len(cut.input_ids) == prompt_len + 5
-    assert sum(t != IGNORE for t in cut.labels) == 5
+    assert sum(t != IGNORE_INDEX for t in cut.labels) == 5
     kept, stats = encode_rows(tokenizer, [domain_rows[0], domain_rows[1]], max_length=prompt_len + 5)
     assert stats.truncated == 2 and stats.rows + stats.dropped == 2
     with pytest.raises(InputError, match="no row has an assistant token"):

@@ -24,6 +24,7 @@ import numpy as np
 
 from emscope.mia.metrics import TokenScores, token_stats
 from emscope.models.chat import IGNORE_INDEX, TokenizedChat
+from emscope.models.padding import right_pad
 from emscope.models.precision import autocast
 
 __all__ = ["plan_batches", "Scorer", "head_is_plain"]
@@ -96,17 +97,7 @@ class Scorer:
         return results  # type: ignore[return-value]
 
     def _tensors(self, chats: Sequence[TokenizedChat]) -> tuple[Any, Any, Any]:
-        import torch
-
-        width = max(len(c.input_ids) for c in chats)
-        ids = torch.full((len(chats), width), self.pad_id, dtype=torch.long)
-        labels = torch.full((len(chats), width), IGNORE_INDEX, dtype=torch.long)
-        mask = torch.zeros((len(chats), width), dtype=torch.long)
-        for row, chat in enumerate(chats):
-            n = len(chat.input_ids)
-            ids[row, :n] = torch.tensor(chat.input_ids)
-            labels[row, :n] = torch.tensor(chat.labels)
-            mask[row, :n] = 1
+        ids, mask, labels = right_pad([c.input_ids for c in chats], self.pad_id, [c.labels for c in chats])
         return ids.to(self.device), labels.to(self.device), mask.to(self.device)
 
     def _score_batch(self, chats: Sequence[TokenizedChat]) -> list[TokenScores]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from emscope.core.io import atomic_write_bytes
 from emscope.models.chat import tokenize_chat
+from emscope.models.padding import right_pad
 from emscope.models.precision import autocast
 from emscope.steer.config import ActivationConfig
 from emscope.steer.hooks import find_decoder_layers, layer_output_hooks, run_until
@@ -98,14 +99,11 @@ class _Batch:
 def _make_batch(encoded: list[tuple[int, list[int], tuple[int, int], int]], pad_id: int, n_groups: int) -> _Batch:
     import torch
 
-    width = max(len(ids) for _, ids, _, _ in encoded)
-    input_ids = torch.full((len(encoded), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(encoded), width), dtype=torch.long)
+    input_ids, mask, _ = right_pad([ids for _, ids, _, _ in encoded], pad_id)
+    width = input_ids.shape[1]
     flat, groups, examples = [], [], []
     per_group = [0] * n_groups
-    for row, (item, ids, (start, end), group) in enumerate(encoded):
-        input_ids[row, : len(ids)] = torch.tensor(ids)
-        mask[row, : len(ids)] = 1
+    for row, (item, _ids, (start, end), group) in enumerate(encoded):
         flat.extend(range(row * width + start, row * width + end))
         groups.extend([group] * (end - start))
         examples.extend([item] * (end - start))

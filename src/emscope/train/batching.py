@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from emscope.train.masking import IGNORE, EncodedRow
+from emscope.models.chat import IGNORE_INDEX
+from emscope.models.padding import right_pad
+from emscope.train.masking import EncodedRow
 
 __all__ = ["StepPlan", "Batch", "epoch_order", "split_micro_batches", "plan_epoch", "plan_digest", "collate"]
 
@@ -44,7 +46,7 @@ class StepPlan:
 
 @dataclass(frozen=True)
 class Batch:
-    """Padded tensors of one micro-batch (right padding, labels IGNORE on padding)."""
+    """Padded tensors of one micro-batch (right padding, labels IGNORE_INDEX on padding)."""
 
     input_ids: Any
     attention_mask: Any
@@ -102,16 +104,6 @@ def plan_digest(plans: Sequence[StepPlan]) -> str:
 
 def collate(rows: Sequence[EncodedRow], pad_id: int) -> Batch:
     """Pad a micro-batch on the right to its longest row."""
-    import torch
-
-    width = max(len(r.input_ids) for r in rows)
-    input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
-    attention = torch.zeros((len(rows), width), dtype=torch.long)
-    for k, row in enumerate(rows):
-        n = len(row.input_ids)
-        input_ids[k, :n] = torch.tensor(row.input_ids)
-        labels[k, :n] = torch.tensor(row.labels)
-        attention[k, :n] = 1
-    label_tokens = int((labels[:, 1:] != IGNORE).sum())
+    input_ids, attention, labels = right_pad([r.input_ids for r in rows], pad_id, [r.labels for r in rows])
+    label_tokens = int((labels[:, 1:] != IGNORE_INDEX).sum())
     return Batch(input_ids, attention, labels, int(attention.sum()), label_tokens)

@@ -13,9 +13,9 @@ from typing import Any
 
 from emscope.core.errors import InputError
 from emscope.models import load_causal_lm, resolve_model_dir
+from emscope.models.chat import IGNORE_INDEX
 from emscope.models.precision import fast_bf16
 from emscope.train.config import TrainConfig
-from emscope.train.masking import IGNORE
 
 __all__ = ["Runtime", "resolve_runtime", "check_model", "load_model", "attach_lora",
            "LossFn", "lora_linear_names"]
@@ -174,7 +174,7 @@ class LossFn:
 
         self._set_attention(input_ids.shape[1])
         targets = labels[:, 1:]
-        keep = targets != IGNORE
+        keep = targets != IGNORE_INDEX
         wanted = targets[keep]
         with self._autocast(), self._no_input_cast():
             if not self.selective:
