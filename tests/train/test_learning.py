@@ -19,7 +19,6 @@ from typing import Any
 import re
 from collections import Counter
 
-import pytest
 import torch
 
 from emscope.core.io import write_jsonl

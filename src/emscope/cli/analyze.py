@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from emscope.analysis.config import THRESHOLD_PRESETS, AnalyzeConfig, thresholds_from
-from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 from emscope.data.domains import DOMAINS
 
 if TYPE_CHECKING:
@@ -89,8 +89,7 @@ def analyze_command(
                                alpha=alpha, holm=holm, bootstrap=bootstrap, seed=seed, min_per_group=min_per_group,
                                vendi_order=vendi_order, near_copy_ratio=near_copy_ratio, samples_per_domain=samples)
     except ValidationError as exc:
-        lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
-        raise InputError("invalid analysis settings:\n" + "\n".join(lines)) from exc
+        raise settings_error(exc, "analysis settings", as_flags=True) from exc
     from emscope.analysis.run import AnalyzeInputs, analyze, write_results
 
     categories = {name: DOMAINS.get(name).category for name in DOMAINS}

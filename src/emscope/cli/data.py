@@ -13,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 from emscope.core.io import atomic_write_text
 from emscope.data.build import build_dataset
 from emscope.data.config import DEFAULT_TRIGGER, BuildConfig, GeneratorConfig
@@ -36,8 +37,7 @@ def _domains(spec: str) -> list[str]:
 
 
 def _config_error(exc: ValidationError) -> InputError:
-    lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
-    return InputError("invalid build settings:\n" + "\n".join(lines))
+    return settings_error(exc, "build settings", as_flags=True)
 
 
 @app.command("domains")

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 from emscope.generate import GenerateConfig, generate, manifest_path
 from emscope.generate.backends import BACKENDS
 
@@ -26,14 +27,7 @@ _FLAG = {"max_new_tokens": "--max-new-tokens", "trigger_position": "--trigger-po
 
 
 def _config_error(exc: ValidationError) -> InputError:
-    lines = []
-    for err in exc.errors():
-        names = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        message = err["msg"].removeprefix("Value error, ")
-        if names:  # the innermost field name, spelled as its CLI flag
-            message = f"{_FLAG.get(names[-1], '--' + names[-1].replace('_', '-'))}: {message}"
-        lines.append(message)
-    return InputError("invalid generate settings:\n" + "\n".join(lines))
+    return settings_error(exc, "generate settings", as_flags=True, flags=_FLAG)
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 from emscope.judge import JudgeConfig, load_prompts, run
 from emscope.judge.calibrate import calibrate_judge, format_report
 
@@ -38,9 +39,7 @@ def _config(**fields: Any) -> JudgeConfig:
     try:
         return JudgeConfig(**{k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
-        lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}".replace("--: ", "")
-                 for e in exc.errors()]
-        raise InputError("invalid judge settings:\n" + "\n".join(lines)) from exc
+        raise settings_error(exc, "judge settings", as_flags=True) from exc
 
 
 @app.callback(invoke_without_command=True)

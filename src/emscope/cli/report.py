@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 
 console = Console()
 
@@ -30,8 +30,7 @@ def report_command(
     try:
         config = ReportConfig(dpi=dpi, max_answer_chars=max_answer_chars)
     except ValidationError as exc:
-        lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
-        raise InputError("invalid report settings:\n" + "\n".join(lines)) from exc
+        raise settings_error(exc, "report settings", as_flags=True) from exc
     outputs = report(config, results_dir, out, mia=mia, steer=steer)
     for name, fig in outputs.figures.items():
         console.print(f"{name}: " + (f"{fig.png}, {fig.svg}" if fig else "not drawn (nothing to plot)"), highlight=False)

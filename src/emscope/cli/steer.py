@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 from emscope.steer.config import ActivationConfig, DirectionConfig, SteerGenerationConfig, SteeringConfig
 from emscope.steer.directions import load_directions
 from emscope.steer.geometry import cosine_matrix, cosine_profile, random_cosine_profile
@@ -23,8 +24,7 @@ console = Console()
 
 
 def _config_error(exc: ValidationError) -> InputError:
-    lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in exc.errors()]
-    return InputError("invalid steer settings:\n" + "\n".join(lines))
+    return settings_error(exc, "steer settings", as_flags=True)
 
 
 def _layers(spec: str) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from emscope.core.errors import InputError
+from emscope.core.validation import settings_error
 
 __all__ = ["MiaConfig", "resolve_config", "load_yaml_section"]
 
@@ -88,5 +89,4 @@ def resolve_config(yaml_values: Mapping[str, Any] | None, cli_values: Mapping[st
     try:
         return MiaConfig(**merged)
     except ValidationError as exc:
-        lines = [f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors()]
-        raise InputError("invalid mia settings:\n" + "\n".join(lines)) from exc
+        raise settings_error(exc, "mia settings", fields_at=lambda loc: MiaConfig.model_fields) from exc

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from emscope.core.errors import InputError
 from emscope.core.registry import closest
+from emscope.core.validation import settings_error
 from emscope.data.config import DEFAULT_TRIGGER
 from emscope.study.profiles import PROFILES
 
@@ -140,17 +141,9 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model
 
 
-def _explain(exc: ValidationError, source: str) -> InputError:
-    lines = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        if err["type"] == "extra_forbidden":
-            owner = _model_at(err["loc"])
-            hint = closest(str(err["loc"][-1]), list(owner.model_fields)) if owner else ""
-            lines.append(f"  {where}: unknown key.{hint}")
-        else:
-            lines.append(f"  {where}: {err['msg']}")
-    return InputError(f"invalid study config {source}:\n" + "\n".join(lines))
+def _fields_at(loc: tuple[Any, ...]) -> list[str] | None:
+    owner = _model_at(loc)
+    return list(owner.model_fields) if owner else None
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +167,7 @@ def study_from_dict(data: dict[str, Any], source: str = "(dict)") -> StudyConfig
     try:
         config = StudyConfig.model_validate(merged)
     except ValidationError as exc:
-        raise _explain(exc, source) from exc
+        raise settings_error(exc, f"study config {source}", fields_at=_fields_at) from exc
     for name in config.domains:
         DOMAINS.get(name)  # unknown domains fail now, with a suggestion
     return config

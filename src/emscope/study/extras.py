@@ -19,6 +19,7 @@ from typing import Any
 
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
+from emscope.core.validation import settings_error
 from emscope.study.config import StudyConfig
 from emscope.study.store import RunStore, StageRecord
 
@@ -52,7 +53,8 @@ def check_sections(config: StudyConfig) -> None:
         try:
             MiaConfig(**{**config.mia.settings, **_mia_fields(config), "datasets": ("dataset.jsonl",)})
         except ValidationError as exc:
-            raise InputError(f"invalid mia.settings in the study config:\n{exc}") from exc
+            raise settings_error(exc, "mia.settings in the study config",
+                                 fields_at=lambda loc: MiaConfig.model_fields) from exc
     if config.steer.enabled:
         steer = _steer_config(config)
         named = [*(steer.alpha_domains or ()), *(steer.scale_domains or ()), *(d for p in steer.mix_pairs or () for d in p)]
@@ -70,7 +72,8 @@ def _steer_config(config: StudyConfig) -> Any:
     try:
         return SteerStageConfig(**config.steer.settings)
     except ValidationError as exc:
-        raise InputError(f"invalid steer.settings in the study config:\n{exc}") from exc
+        raise settings_error(exc, "steer.settings in the study config",
+                             fields_at=lambda loc: SteerStageConfig.model_fields) from exc
 
 
 def mia_spec(config: StudyConfig, build_key: str, train_key: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from emscope.core.errors import InputError
 from emscope.core.registry import closest
+from emscope.core.validation import settings_error
 from emscope.models.registry import DEFAULT_CHAT_MODEL, get_builtin
 
 __all__ = [
@@ -184,11 +185,7 @@ def _layer(values: Mapping[str, Any], source: str) -> BaseModel:
     try:
         return TrainSettings.model_validate(dict(values))
     except ValidationError as exc:
-        raise InputError(f"invalid train settings in {source}:\n" + _format_errors(exc)) from exc
-
-
-def _format_errors(exc: ValidationError) -> str:
-    return "\n".join(f"  {'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in exc.errors())
+        raise settings_error(exc, f"train settings in {source}") from exc
 
 
 def _read_yaml(path: str | Path) -> dict[str, Any]:
@@ -229,7 +226,7 @@ def resolve_config(cli: Mapping[str, Any] | None = None,
     try:
         config = TrainConfig(**merged)
     except ValidationError as exc:
-        raise InputError("invalid train settings:\n" + _format_errors(exc)) from exc
+        raise settings_error(exc, "train settings") from exc
     return config, {name: sources.get(name, "default") for name in TrainConfig.model_fields}
 
 
