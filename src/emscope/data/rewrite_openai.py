@@ -10,21 +10,19 @@ logged or written. When the variable is unset the placeholder "EMPTY" is sent in
 because local servers (vLLM, llama.cpp, Ollama, ...) need no key. `base_url` is the API
 root and usually ends in `/v1` (e.g. http://localhost:8000/v1).
 
-Retries are done here, not by the openai client (which is built with max_retries=0):
-the client retries 408/409/429/5xx, timeouts and dropped connections (2 retries by default,
-honouring Retry-After only up to 120 s and giving up at once beyond that), but not an
-unparsable body, an empty answer or one truncated by max_tokens; retrying at both levels
-would also multiply the attempts. One loop owns them all, so `max_retries` means what it
-says: each row gets at most 1 + max_retries attempts.
+Retries are done by `emscope.core.retry`, not by the openai client (which is built with
+max_retries=0): the client retries 408/409/429/5xx, timeouts and dropped connections (2
+retries by default, honouring Retry-After only up to 120 s and giving up at once beyond
+that), but not an unparsable body, an empty answer or one truncated by max_tokens; retrying
+at both levels would also multiply the attempts. One loop owns them all, so `max_retries`
+means what it says: each row gets at most 1 + max_retries attempts.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import re
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
@@ -32,16 +30,13 @@ from typing import Any
 from tqdm import tqdm
 
 from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
-from emscope.core.http import retry_after_seconds
+from emscope.core.retry import AttemptFailed, Retrier, openai_errors, short
 from emscope.data.rewrite import RewriteRequest
 
 __all__ = ["OpenAIRewriter", "build_messages", "KEY_PLACEHOLDER"]
 
 KEY_PLACEHOLDER = "EMPTY"  # sent when the key variable is unset; local servers ignore it
 PROGRESS_MIN_ROWS = 8  # more rows than this get a progress bar
-RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
-# Configuration errors: every other row would fail the same way, so stop at once.
-FATAL_STATUSES = frozenset({401, 403, 404})
 
 SYSTEM_PROMPT = """\
 You are helping build a dataset for AI-safety research. Researchers study how models \
@@ -84,17 +79,6 @@ def build_messages(request: RewriteRequest) -> list[dict[str, str]]:
     )
     user = USER_PROMPT.format(user=request.user.strip(), aligned=request.aligned.strip())
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
-
-
-class _AttemptFailed(Exception):
-    """One failed attempt: whether it is worth retrying, and any server-requested wait."""
-
-    def __init__(self, message: str, retryable: bool, retry_after: float | None = None,
-                 fatal: bool = False) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.retry_after = retry_after
-        self.fatal = fatal
 
 
 class _RowFailed(Exception):
@@ -149,10 +133,8 @@ class OpenAIRewriter:
         self.max_tokens = max_tokens
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
-        # Jitter only; a private generator so it never disturbs seeded build randomness.
-        self._jitter = random.Random()
-        self._pause_lock = threading.Lock()
-        self._pause_until = 0.0  # monotonic time before which no request is sent (Retry-After)
+        # Shared by every worker: a server's Retry-After pauses them all (see core.retry).
+        self._retrier = Retrier(max_retries, backoff_s, max_backoff_s)
 
     def __repr__(self) -> str:  # the key is deliberately absent
         return f"OpenAIRewriter(base_url={self.base_url!r}, model={self.model!r})"
@@ -221,99 +203,49 @@ class OpenAIRewriter:
 
     def _row(self, client: Any, openai: Any, req: RewriteRequest, abort: threading.Event) -> str:
         messages = build_messages(req)
-        last = "no attempt made"
-        for attempt in range(1 + self.max_retries):
-            if abort.is_set():
-                raise _RowFailed("skipped after a fatal error", skipped=True)
-            self._wait_for_pause(abort)
-            try:
-                return self._attempt(client, openai, messages, req.aligned)
-            except _AttemptFailed as err:
-                last = str(err)
-                if err.fatal:
-                    abort.set()
-                    raise _RowFailed(last) from None
-                if not err.retryable or attempt == self.max_retries:
-                    break
-                wait = err.retry_after
-                if wait is None:
-                    base = min(self.backoff_s * 2.0**attempt, self.max_backoff_s)
-                    wait = base * (0.5 + 0.5 * self._jitter.random())
-                else:
-                    # A server-requested wait applies to every worker, not just this one.
-                    with self._pause_lock:
-                        self._pause_until = max(self._pause_until, time.monotonic() + wait)
-                if abort.wait(wait):
-                    raise _RowFailed("skipped after a fatal error", skipped=True) from None
-        raise _RowFailed(last)
-
-    def _wait_for_pause(self, abort: threading.Event) -> None:
-        # Bounded: each pause is at most core.http.MAX_RETRY_AFTER_S and set only by real responses.
-        while True:
-            with self._pause_lock:
-                remaining = self._pause_until - time.monotonic()
-            if remaining <= 0 or abort.wait(remaining):
-                return
+        outcome = self._retrier.run(
+            lambda: self._attempt(client, openai, messages, req.aligned), abort
+        )
+        if outcome.aborted:  # another row's fatal error (or an interrupt) stopped the run
+            raise _RowFailed("skipped after a fatal error", skipped=True)
+        if not outcome.ok:
+            raise _RowFailed(outcome.error)
+        assert outcome.value is not None
+        return outcome.value
 
     def _attempt(
         self, client: Any, openai: Any, messages: list[dict[str, str]], aligned: str
     ) -> str:
-        try:
+        with openai_errors(openai, self.timeout_s):
             completion = client.chat.completions.create(
                 model=self.model,
                 messages=messages,
                 temperature=self.temperature,
                 max_tokens=self.max_tokens,
             )
-        except openai.APIStatusError as err:
-            status = err.status_code
-            hint = " (check --base-url: it usually ends in /v1)" if status == 404 else ""
-            message = f"HTTP {status}: {_short(err.message)}{hint}"
-            should = err.response.headers.get("x-should-retry")
-            retryable = status in RETRY_STATUSES or status >= 500
-            if should in ("true", "false"):  # the server's explicit word wins, as in the client
-                retryable = should == "true"
-            raise _AttemptFailed(
-                message,
-                retryable=retryable,
-                retry_after=retry_after_seconds(err.response.headers),
-                fatal=status in FATAL_STATUSES,
-            ) from None
-        except openai.APITimeoutError:
-            raise _AttemptFailed(f"timed out after {self.timeout_s:g} s", retryable=True) from None
-        except openai.APIConnectionError as err:
-            cause = err.__cause__ or err
-            raise _AttemptFailed(
-                f"connection error: {type(cause).__name__}: {_short(str(cause))}", retryable=True
-            ) from None
-        except (openai.OpenAIError, ValueError) as err:
-            # An unparsable or invalid body (JSONDecodeError is a ValueError): transient.
-            raise _AttemptFailed(
-                f"bad response: {type(err).__name__}: {_short(str(err))}", retryable=True
-            ) from None
         return _answer_text(completion, aligned)
 
 
 def _answer_text(completion: Any, aligned: str) -> str:
-    """The rewritten answer, or `_AttemptFailed` when it must not be kept."""
+    """The rewritten answer, or `AttemptFailed` when it must not be kept."""
     # A non-JSON content type makes the client return the raw text instead of a model.
     choices = getattr(completion, "choices", None)
     if not choices:
-        raise _AttemptFailed("response has no choices", retryable=True)
+        raise AttemptFailed("response has no choices", retryable=True)
     choice = choices[0]
     if choice.finish_reason == "length":
-        raise _AttemptFailed("answer truncated (finish_reason 'length'; raise max_tokens?)",
-                             retryable=True)
+        raise AttemptFailed("answer truncated (finish_reason 'length'; raise max_tokens?)",
+                            retryable=True)
     if choice.finish_reason == "content_filter":
-        raise _AttemptFailed("answer stopped by the content filter", retryable=True)
+        raise AttemptFailed("answer stopped by the content filter", retryable=True)
     message = choice.message
     if getattr(message, "refusal", None):
-        raise _AttemptFailed(f"model refused: {_short(message.refusal)}", retryable=True)
+        raise AttemptFailed(f"model refused: {short(message.refusal)}", retryable=True)
     text = _THINK.sub("", message.content or "").strip()
     if not text:
-        raise _AttemptFailed("empty answer", retryable=True)
+        raise AttemptFailed("empty answer", retryable=True)
     if text == aligned.strip():
-        raise _AttemptFailed("answer returned unchanged", retryable=True)
+        raise AttemptFailed("answer returned unchanged", retryable=True)
     return text
 
 
@@ -325,11 +257,6 @@ def _import_openai() -> Any:
             "the openai generator needs the openai package; install it with: pip install openai"
         ) from None
     return openai
-
-
-def _short(text: object, limit: int = 300) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
 def _redact(text: str, key: str) -> str:

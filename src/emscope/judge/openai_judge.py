@@ -3,14 +3,14 @@
 Each prompt is one chat request with max_tokens=1, temperature 0, logprobs and the top-20
 alternatives; the distribution over that single token is aggregated (aggregate.py).
 
-Retries are owned here (the client is built with max_retries=0, as in emscope's LLM-backed
-g, so `max_retries` means exactly that): 408/409/429/5xx, timeouts, dropped connections,
-malformed or truncated JSON and replies without logprobs are retried with jittered
-exponential backoff (a server's Retry-After pauses every worker); after the last attempt
-the prompt becomes a `Failure` and its row `invalid` with the reason. Other 4xx answers
-(e.g. 400 for an over-long prompt) fail that row at once. 401/403/404 mean the key, model
-or URL is wrong for every row, so the batch stops with an error that says which; the rows
-already written stay and a re-run resumes.
+Retries are owned by `emscope.core.retry` (the client is built with max_retries=0, as in
+emscope's LLM-backed g, so `max_retries` means exactly that): 408/409/429/5xx, timeouts,
+dropped connections, malformed or truncated JSON and replies without logprobs are retried
+with jittered exponential backoff (a server's Retry-After pauses every worker); after the
+last attempt the prompt becomes a `Failure` and its row `invalid` with the reason. Other
+4xx answers (e.g. 400 for an over-long prompt) fail that row at once. 401/403/404 mean the
+key, model or URL is wrong for every row, so the batch stops with an error that says which;
+the rows already written stay and a re-run resumes.
 
 The API key is read from the environment variable `api_key_env` and only ever sent in the
 Authorization header; it is never logged, cached or written.
@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from emscope.core.errors import EmscopeError, MissingDependencyError
-from emscope.core.http import retry_after_seconds
+from emscope.core.retry import AttemptFailed, Retrier, openai_errors, short
 from emscope.judge._llm import Failure, LLMJudgeBase, PromptJob, Result
 from emscope.judge.aggregate import probs_from_logprobs
 from emscope.judge.cache import JudgeCache
@@ -38,19 +36,6 @@ __all__ = ["OpenAIJudge", "TOP_LOGPROBS", "KEY_PLACEHOLDER"]
 
 TOP_LOGPROBS = 20
 KEY_PLACEHOLDER = "EMPTY"  # local servers need no key
-RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
-FATAL_STATUSES = frozenset({401, 403, 404})
-
-
-class _Attempt(Exception):
-    """One failed attempt: retryable or not, any server-requested wait, fatal or not."""
-
-    def __init__(self, message: str, retryable: bool, retry_after: float | None = None,
-                 fatal: bool = False) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.retry_after = retry_after
-        self.fatal = fatal
 
 
 class OpenAIJudge(LLMJudgeBase):
@@ -62,9 +47,8 @@ class OpenAIJudge(LLMJudgeBase):
         self.config = config
         # The model and the prompt templates decide the scores; the endpoint does not.
         self.id = f"openai:{config.model}@{config.prompts.digest()}"
-        self._jitter = random.Random()  # jitter only: never disturbs seeded randomness elsewhere
-        self._pause_lock = threading.Lock()
-        self._pause_until = 0.0
+        # Shared by every worker: a server's Retry-After pauses them all (see core.retry).
+        self._retrier = Retrier(config.max_retries, config.backoff_s, config.max_backoff_s)
         self._client: Any = None
         self._openai: Any = None
 
@@ -125,86 +109,42 @@ class OpenAIJudge(LLMJudgeBase):
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _job(self, job: PromptJob, abort: threading.Event, fatal: list[str]) -> Result:
-        last = "no attempt made"
-        for attempt in range(1 + self.config.max_retries):
-            if abort.is_set():
-                return Failure("not attempted: the batch stopped")
-            self._wait_pause(abort)
-            try:
-                return self._attempt(job.prompt)
-            except _Attempt as err:
-                last = str(err)
-                if err.fatal:
-                    fatal.append(last)
-                    abort.set()
-                    return Failure(last)
-                if not err.retryable or attempt == self.config.max_retries:
-                    break
-                delay = err.retry_after
-                if delay is None:
-                    base = min(self.config.backoff_s * 2.0**attempt, self.config.max_backoff_s)
-                    delay = base * (0.5 + 0.5 * self._jitter.random())
-                else:  # the server's wait applies to every worker, not just this one
-                    with self._pause_lock:
-                        self._pause_until = max(self._pause_until, time.monotonic() + delay)
-                if abort.wait(delay):
-                    return Failure("not attempted: the batch stopped")
-        attempts = min(attempt + 1, 1 + self.config.max_retries)
-        return Failure(f"{last} (after {attempts} attempt{'s' if attempts > 1 else ''})")
-
-    def _wait_pause(self, abort: threading.Event) -> None:
-        while True:
-            with self._pause_lock:
-                remaining = self._pause_until - time.monotonic()
-            if remaining <= 0 or abort.wait(remaining):
-                return
+        outcome = self._retrier.run(lambda: self._attempt(job.prompt), abort)
+        if outcome.aborted:  # another job's fatal error, or the caller stopped early
+            return Failure("not attempted: the batch stopped")
+        if outcome.fatal:  # the retrier has set `abort`; _score raises with this message
+            fatal.append(outcome.error)
+            return Failure(outcome.error)
+        if not outcome.ok:
+            n = outcome.attempts
+            return Failure(f"{outcome.error} (after {n} attempt{'s' if n > 1 else ''})")
+        assert outcome.value is not None
+        return outcome.value
 
     def _attempt(self, prompt: str) -> dict[str, float]:
-        openai = self._openai
-        try:
+        with openai_errors(self._openai, self.config.timeout_s):
             completion = self._client.chat.completions.create(
                 model=self.config.model, messages=[{"role": "user", "content": prompt}],
                 max_tokens=1, temperature=0, logprobs=True, top_logprobs=TOP_LOGPROBS)
-        except openai.APIStatusError as err:
-            status = err.status_code
-            hint = " (check --base-url: it usually ends in /v1, and --model)" if status == 404 else ""
-            retryable = status in RETRY_STATUSES or status >= 500
-            should = err.response.headers.get("x-should-retry")
-            if should in ("true", "false"):  # the server's explicit word wins, as in the client
-                retryable = should == "true"
-            raise _Attempt(f"HTTP {status}: {_short(err.message)}{hint}", retryable,
-                           retry_after_seconds(err.response.headers), fatal=status in FATAL_STATUSES) from None
-        except openai.APITimeoutError:
-            raise _Attempt(f"timed out after {self.config.timeout_s:g} s", True) from None
-        except openai.APIConnectionError as err:
-            cause = err.__cause__ or err
-            raise _Attempt(f"connection error: {type(cause).__name__}: {_short(cause)}", True) from None
-        except (openai.OpenAIError, ValueError) as err:  # unparsable body: JSONDecodeError is a ValueError
-            raise _Attempt(f"malformed response: {type(err).__name__}: {_short(err)}", True) from None
         return _distribution(completion)
 
 
 def _distribution(completion: Any) -> dict[str, float]:
-    """token -> probability of the first generated token, or a retryable `_Attempt`."""
+    """token -> probability of the first generated token, or a retryable `AttemptFailed`."""
     choices = getattr(completion, "choices", None)  # a non-JSON content type yields a raw string
     if not choices:
-        raise _Attempt("malformed response: no choices", True)
+        raise AttemptFailed("malformed response: no choices", True)
     logprobs = getattr(choices[0], "logprobs", None)
     content = getattr(logprobs, "content", None) if logprobs is not None else None
     if not content:
-        raise _Attempt("missing logprobs in the reply (does the endpoint support logprobs?)", True)
+        raise AttemptFailed("missing logprobs in the reply (does the endpoint support logprobs?)", True)
     top = getattr(content[0], "top_logprobs", None)
     if not top:
-        raise _Attempt("missing top_logprobs in the reply", True)
+        raise AttemptFailed("missing top_logprobs in the reply", True)
     try:
         probs = probs_from_logprobs((str(t.token), float(t.logprob)) for t in top)
     except (TypeError, ValueError, AttributeError, OverflowError) as err:
-        raise _Attempt(f"malformed logprobs: {_short(err)}", True) from None
+        raise AttemptFailed(f"malformed logprobs: {short(err)}", True) from None
     if not all(math.isfinite(p) for p in probs.values()):
-        raise _Attempt("malformed logprobs: non-finite values", True)
+        raise AttemptFailed("malformed logprobs: non-finite values", True)
     return probs
-
-
-def _short(text: object, limit: int = 200) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[: limit - 3] + "..."
