@@ -36,4 +36,5 @@ def fake_backend() -> fakes.FakeState:
     fakes.STATE.calls.clear()
     fakes.STATE.fail_ids.clear()
     fakes.STATE.fail_once.clear()
+    fakes.STATE.fatal_id = None
     return fakes.STATE

@@ -18,6 +18,7 @@ class FakeState:
     calls: list[list[SampleRequest]] = field(default_factory=list)
     fail_ids: set[str] = field(default_factory=set)
     fail_once: set[str] = field(default_factory=set)
+    fatal_id: str | None = None  # this request fails fatally; every other one is skipped
 
 
 STATE = FakeState()
@@ -35,6 +36,14 @@ class FakeBackend:
 
     def generate(self, requests: Sequence[SampleRequest]) -> Iterator[SampleResult]:
         STATE.calls.append(list(requests))
+        if STATE.fatal_id is not None:
+            # As a concurrent backend may: skipped samples come back before the fatal one.
+            for req in sorted(requests, key=lambda r: r.id == STATE.fatal_id):
+                if req.id == STATE.fatal_id:
+                    yield SampleResult(req.id, None, None, error="HTTP 401: bad key")
+                else:
+                    yield SampleResult(req.id, None, None, error="skipped: the run stopped", skipped=True)
+            return
         for req in reversed(requests):  # any order is allowed
             if req.id in STATE.fail_ids or req.id in STATE.fail_once:
                 STATE.fail_once.discard(req.id)

@@ -82,6 +82,18 @@ def test_failed_samples_are_not_written_and_retried_on_rerun(small_suite: Path, 
     assert len(rows) == 16 and rows[planned[0].id]["answer"] == fake_answer(planned[0].request)
 
 
+def test_the_error_that_stopped_the_run_is_reported_before_skipped_samples(
+        small_suite: Path, tmp_path: Path, fake_backend: FakeState) -> None:
+    config = _config(small_suite, tmp_path / "answers.jsonl")
+    from emscope.evalsuite import load_suite
+    from emscope.generate import plan_rows
+
+    fake_backend.fatal_id = plan_rows(config, load_suite(config.suite))[5].id
+    with pytest.raises(EmscopeError, match=r"16 of 16 samples failed .*\(first: [a-z_]+: HTTP 401: bad key\)"):
+        generate(config, progress=False)
+    assert json.loads(manifest_path(config.out).read_text())["first_error"].endswith("HTTP 401: bad key")
+
+
 def test_unknown_backend_suggests(small_suite: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="Did you mean 'openai'"):
         generate(GenerateConfig(suite=str(small_suite), out=tmp_path / "a.jsonl", backend="opnai"), progress=False)

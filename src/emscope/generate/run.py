@@ -77,13 +77,15 @@ def _run_backend(config: GenerateConfig, backend: Backend, todo: list[PlannedRow
     by_id = {r.id: r for r in todo}
     written = tokens = 0
     errors: list[str] = []
+    skipped: list[str] = []  # never attempted: listed after the error that stopped the run
     seen: set[str] = set()
     for result in backend.generate([r.request for r in todo]):
         if result.id not in by_id or result.id in seen:
             raise RuntimeError(f"backend '{config.backend}' returned an unexpected or repeated id {result.id}")
         seen.add(result.id)
         if result.error is not None or result.answer is None or result.finish_reason is None:
-            errors.append(f"{by_id[result.id].row['question_id']}: {result.error or 'no answer'}")
+            (skipped if result.skipped else errors).append(
+                f"{by_id[result.id].row['question_id']}: {result.error or 'no answer'}")
             continue
         row = by_id[result.id].finish(result.answer, result.finish_reason)
         store.append(row)
@@ -96,7 +98,7 @@ def _run_backend(config: GenerateConfig, backend: Backend, todo: list[PlannedRow
             on_row(row)
     if len(seen) != len(todo):
         raise RuntimeError(f"backend '{config.backend}' returned {len(seen)} results for {len(todo)} requests")
-    return written, tokens, errors
+    return written, tokens, errors + skipped
 
 
 def generate(config: GenerateConfig, progress: bool = True,

@@ -62,6 +62,7 @@ class SampleResult:
     finish_reason: Literal["stop", "length"] | None
     error: str | None = None
     new_tokens: int | None = None  # generated tokens (stop token included), when the backend knows
+    skipped: bool = False  # never attempted because another sample's error stopped the run
 
 
 class Backend(Protocol):
