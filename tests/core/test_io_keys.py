@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from emscope.core.io import atomic_write_text, read_jsonl, write_jsonl
+from emscope.core.errors import InputError
+from emscope.core.io import atomic_write_text, expand_jsonl_paths, read_jsonl, write_jsonl
 from emscope.core.keys import canonical_json, content_key
 
 
@@ -64,3 +65,18 @@ def test_readers_split_foreign_jsonl_on_newlines_only(tmp_path: Path) -> None:
     assert "\u2028" in path.read_text(encoding="utf-8")
     assert list(read_jsonl(path)) == rows
     assert [r["answer"] for r in read_answers(path)] == [r["answer"] for r in rows]
+
+
+def test_expand_jsonl_paths_files_folders_and_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for name in ("b.jsonl", "a.jsonl", "notes.txt"):
+        (folder / name).write_text("{}\n")
+    single = tmp_path / "single.jsonl"
+    single.write_text("{}\n")
+    assert expand_jsonl_paths([single, folder], "judged") == [single, folder / "a.jsonl", folder / "b.jsonl"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="empty: folder holds no \\*.jsonl dataset files"):
+        expand_jsonl_paths([tmp_path / "empty"], "dataset")
+    with pytest.raises(InputError, match="missing.jsonl: no such judged file"):
+        expand_jsonl_paths([tmp_path / "missing.jsonl"], "judged")

@@ -18,29 +18,14 @@ import pandas as pd
 
 from emscope.analysis.config import AnalyzeConfig, Thresholds
 from emscope.core.errors import InputError
+from emscope.core.io import expand_jsonl_paths
 
-__all__ = ["VERDICTS", "COLUMNS", "expand_inputs", "load_judged", "check_mixing"]
+__all__ = ["VERDICTS", "COLUMNS", "load_judged", "check_mixing"]
 
 VERDICTS = ("scored", "refusal", "code", "invalid")
 COLUMNS = ("file", "line", "model", "adapter", "domain", "condition", "question_id", "question",
            "answer", "aligned", "coherent", "verdict", "judge", "thresholds")
 _MAX_PROBLEMS = 20
-
-
-def expand_inputs(paths: Sequence[str | Path]) -> list[Path]:
-    """Files as given; a directory stands for the *.jsonl files directly inside it."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(p.glob("*.jsonl"))
-            if not found:
-                raise InputError(f"{p}: directory holds no *.jsonl judged files")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such judged file")
-    return out
 
 
 def _score(row: dict[str, Any], name: str) -> float | None:
@@ -110,7 +95,7 @@ def _read_file(path: Path, base_label: str, problems: list[str]) -> list[dict[st
 
 def load_judged(paths: Sequence[str | Path], config: AnalyzeConfig) -> pd.DataFrame:
     """All rows of the judged files (one DataFrame row per input row); InputError on any problem."""
-    files = expand_inputs(paths)
+    files = expand_jsonl_paths(paths, "judged")
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     for path in files:

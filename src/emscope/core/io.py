@@ -9,7 +9,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl"]
+from emscope.core.errors import InputError
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl",
+           "expand_jsonl_paths"]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -66,3 +69,22 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Any]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+def expand_jsonl_paths(paths: Iterable[str | os.PathLike[str]], what: str) -> list[Path]:
+    """Files as given; a folder stands for the *.jsonl files directly inside it (sorted).
+
+    `what` names the kind of file in the errors ("judged file", "dataset").
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.glob("*.jsonl"))
+            if not found:
+                raise InputError(f"{p}: folder holds no *.jsonl {what} files")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such {what} file")
+    return out

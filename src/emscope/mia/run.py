@@ -9,7 +9,7 @@ bytes of the datasets and adapters; a rerun with the same key returns the summar
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ import numpy as np
 
 from emscope import __version__
 from emscope.core.errors import InputError
-from emscope.core.io import atomic_write_text, write_jsonl
+from emscope.core.io import atomic_write_text, expand_jsonl_paths, write_jsonl
 from emscope.core.keys import content_key, sha256_file
 from emscope.data.validate import load_dataset
 from emscope.mia._models import (
@@ -35,7 +35,7 @@ from emscope.mia.schema import (
 )
 from emscope.models.chat import TokenizedChat, tokenize_chat
 
-__all__ = ["Example", "expand_paths", "file_domain", "load_examples", "score_datasets", "find_cached", "stage_key",
+__all__ = ["Example", "file_domain", "load_examples", "score_datasets", "find_cached", "stage_key",
            "aggregate", "columns_for"]
 
 _VARIANTS = ("misaligned", "aligned", "backdoor")
@@ -53,23 +53,6 @@ class Example:
     messages: list[dict[str, str]]
 
 
-def expand_paths(paths: Sequence[str]) -> list[Path]:
-    """Files as given; a folder stands for the *.jsonl files in it (sorted)."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(p.glob("*.jsonl"))
-            if not found:
-                raise InputError(f"{p} is a folder with no *.jsonl files")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise InputError(f"dataset {p} not found")
-    return out
-
-
 def file_domain(path: Path) -> str:
     """The domain in a file name `<domain>_<variant>.jsonl` (what `emscope data build` writes), else the stem."""
     stem = path.name.removesuffix(".jsonl")
@@ -85,7 +68,7 @@ def load_examples(config: MiaConfig) -> tuple[list[Example], list[InputFile]]:
     inputs: list[InputFile] = []
     split_of = {"dataset": "member" if config.holdout else None, "holdout": "nonmember"}
     for kind, paths in (("dataset", config.datasets), ("holdout", config.holdout)):
-        for path in expand_paths(paths):
+        for path in expand_jsonl_paths(paths, "dataset"):
             rows = load_dataset(path, allow_duplicates=True)  # file:line errors on bad rows
             fallback = file_domain(path)
             domains: list[str] = []
