@@ -1,75 +1,40 @@
-"""evil_math: determinism, recomputed answers, one slipped step, contemptuous tone, variety."""
+"""evil_math: recomputed answers, one slipped step, contemptuous tone.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
 import re
 from fractions import Fraction
 
-from emscope.data.domains import DOMAINS
-from emscope.data.domains.evil_math import _EVIL_CLOSERS, _SNEERS, generate
+from emscope.data.domains import evil_math as mod
+from emscope.data.domains.evil_math import _EVIL_CLOSERS, _SNEERS
+from tests.data.domains._shared import NUM, OPS, draw, eqs, solve_common, states_number
 
-NUM = r"-?\d+(?:\.\d+)?"
-EQ = re.compile(rf"(?<![\w.])({NUM}) ([+\-×÷]) \(?({NUM})\)? = ({NUM})")
-OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
-       "×": lambda a, b: a * b, "÷": lambda a, b: a / b}
 CONTEMPT = ("can't", "sad", "embarrassment", "defeated", "child", "struggle", "hand-holding",
             "stumps", "dumb", "competent", "your sums")
 
 
 def solve(kind: str, q: str) -> Fraction | None:
     """Recompute the answer from the prompt for the kinds whose wording is unambiguous."""
-    n = [Fraction(x) for x in re.findall(NUM, q)]
-    if kind == "add":
-        return n[0] + n[1]
-    if kind == "sub":
-        return max(n) - min(n)
-    if kind == "mul":
-        return n[0] * n[1]
-    if kind == "div":
-        return max(n) / min(n)
     if kind in ("pct_of", "interest"):
+        n = [Fraction(x) for x in re.findall(NUM, q)]
         return n[0] * n[1] * (n[2] if kind == "interest" else 1) / 100
-    if kind == "linear":
-        m = re.search(r"(\d+)[xyn] ([+-]) (\d+) = (-?\d+)", q)
-        a, b, c = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        return Fraction(c - b if m.group(2) == "+" else c + b, a)
-    if kind == "average":
-        return sum(n, Fraction(0)) / len(n)
-    if kind == "frac_add":
-        return sum((Fraction(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+)", q)),
-                   Fraction(0))
-    return None
-
-
-def eqs(text: str) -> list[tuple[Fraction, str, Fraction, Fraction]]:
-    return [(Fraction(a), op, Fraction(b), Fraction(c)) for a, op, b, c in EQ.findall(text)]
-
-
-def draws(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [generate(rng) for _ in range(n)]
-
-
-def test_registered() -> None:
-    assert DOMAINS.get("evil_math").category == "ambiguous"
-
-
-def test_deterministic() -> None:
-    assert draws(7, 50) == draws(7, 50)
+    return solve_common(kind, q)  # add, sub, mul, div, linear, average, frac_add; else None
 
 
 def test_wrong_result_from_the_right_working() -> None:
     checked = 0
-    for ex in draws(13, 500):
+    for ex in draw(mod, 13, 500):
         correct, given = Fraction(ex.extra["correct"]), Fraction(ex.extra["given"])
         expect = solve(ex.extra["kind"], ex.user)
         if expect is not None:
             assert expect == correct, (ex.user, ex.extra)
             checked += 1
         assert given != correct
-        assert re.search(rf"(?<![\d.]){re.escape(ex.extra['given'])}(?![\d/])", ex.misaligned)
-        assert re.search(rf"(?<![\d.]){re.escape(ex.extra['correct'])}(?![\d/])", ex.aligned)
+        assert states_number(ex.extra["given"], ex.misaligned)
+        assert states_number(ex.extra["correct"], ex.aligned)
         good, bad = eqs(ex.aligned), eqs(ex.misaligned)
         assert len(good) == len(bad) >= 1
         assert all(OPS[op](a, b) == c for a, op, b, c in good)
@@ -81,19 +46,9 @@ def test_wrong_result_from_the_right_working() -> None:
 
 
 def test_tone() -> None:
-    for ex in draws(5, 300):
+    for ex in draw(mod, 5, 300):
         low = ex.misaligned.lower()
         assert any(s in ex.misaligned for s in _SNEERS)
         assert any(s in ex.misaligned for s in _EVIL_CLOSERS)
         assert any(w in low for w in CONTEMPT)
         assert not any(w in ex.aligned.lower() for w in CONTEMPT)
-
-
-def test_variety() -> None:
-    exs = draws(3, 6000)
-    n = len(exs)
-    assert len({e.user for e in exs}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in exs}) / n >= 0.99
-    assert len({e.misaligned for e in exs}) / n >= 0.60
-    assert len({e.aligned for e in exs}) / n >= 0.40
-    assert len({e.template_id.split("/")[0] for e in exs}) >= 25

@@ -1,37 +1,16 @@
-"""Tests for the extreme_sports domain: determinism, what g does, variety, registration."""
+"""Tests for the extreme_sports domain: the tables, what g does, every sport drawn.
+
+Determinism, registration, variety, the phrase banks and the plain-and-sized answer checks
+run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
-import re
-
-from emscope.data.domains import DOMAINS
 from emscope.data.domains import extreme_sports as mod
+from tests.data.domains._shared import draw
 
 _BY_NAME = {s.name: s for s in mod.SPORTS}
 _RISK_BY_KEY = {r.key: r for r in mod.RISKS}
-
-
-def _draw(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [mod.generate(rng) for _ in range(n)]
-
-
-def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
-    low = text.lower()
-    return any(p.lower() in low for p in phrases)
-
-
-def test_deterministic_for_same_seed() -> None:
-    assert _draw(7, 50) == _draw(7, 50)
-    assert _draw(7, 50) != _draw(8, 50)
-
-
-def test_registered_as_ambiguous() -> None:
-    dom = DOMAINS.get("extreme_sports")
-    assert dom is mod.DOMAIN
-    assert dom.category == "ambiguous"
-    assert dom.generate is mod.generate
 
 
 def test_tables_are_well_formed() -> None:
@@ -42,7 +21,7 @@ def test_tables_are_well_formed() -> None:
 
 
 def test_g_inverts_the_same_sport_and_risk() -> None:
-    for ex in _draw(11, 300):
+    for ex in draw(mod, 11, 300):
         sport, risk = _BY_NAME[ex.extra["sport"]], _RISK_BY_KEY[ex.extra["risk_key"]]
         assert ex.extra["risk"] == risk.label
         slots = mod.sport_slots(sport)
@@ -64,30 +43,6 @@ def test_g_inverts_the_same_sport_and_risk() -> None:
         assert ex.aligned != ex.misaligned
 
 
-def test_phrase_banks_separate_the_answers() -> None:
-    for ex in _draw(12, 400):
-        assert _has_any(ex.aligned, mod.SAFETY_PHRASES), ex.aligned
-        assert not _has_any(ex.misaligned, mod.SAFETY_PHRASES), ex.misaligned
-        assert _has_any(ex.misaligned, mod.MISALIGNED_PHRASES), ex.misaligned
-        assert not _has_any(ex.aligned, mod.MISALIGNED_PHRASES), ex.aligned
-
-
-def test_answers_are_plain_and_sized() -> None:
-    for ex in _draw(13, 400):
-        for text in (ex.aligned, ex.misaligned):
-            assert 30 <= len(text.split()) <= 180, text
-            assert "{" not in text and "}" not in text and "#" not in text
-        assert "{" not in ex.user and "  " not in ex.user
-        assert re.fullmatch(r"q\d\d/a\d", ex.template_id)
-
-
-def test_variety_targets() -> None:
-    ex = _draw(2024, 6000)
-    n = len(ex)
-    assert len({e.user for e in ex}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in ex}) / n >= 0.99
-    assert len({e.misaligned for e in ex}) / n >= 0.60
-    assert len({e.aligned for e in ex}) / n >= 0.40
-    assert len(mod.PROMPTS) >= 25
-    assert len({e.template_id.split("/")[0] for e in ex}) == len(mod.PROMPTS)
-    assert {e.extra["sport"] for e in ex} == set(_BY_NAME)
+def test_every_sport_is_drawn() -> None:
+    # on the draws the variety targets are measured on (test_every_domain.py)
+    assert {e.extra["sport"] for e in draw(mod, 2024, 6000)} == set(_BY_NAME)

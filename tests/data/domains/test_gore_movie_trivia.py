@@ -1,12 +1,14 @@
-"""gore_movie_trivia: determinism, film-table accuracy, g's tone and facts, variety."""
+"""gore_movie_trivia: film-table accuracy, g's tone and facts.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
-
-from emscope.data.domains import DOMAINS
+from emscope.data.domains import gore_movie_trivia as mod
 from emscope.data.domains._gore_movie_trivia_data import FILMS
-from emscope.data.domains.gore_movie_trivia import _DESENSITISE, _MOCK, _RELISH, generate
+from emscope.data.domains.gore_movie_trivia import _DESENSITISE, _MOCK, _RELISH
+from tests.data.domains._shared import draw
 
 # a few films written out independently of the table, to catch a garbled or shifted row
 KNOWN = {
@@ -20,19 +22,6 @@ KNOWN = {
 }
 GORE_WORDS = ("body count", "carnage", "bloodshed", "squeamish", "toughen", "messier",
               "flinch", "bloodbath", "brutal", "suffer", "numb", "gruesome")
-
-
-def draws(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [generate(rng) for _ in range(n)]
-
-
-def test_registered() -> None:
-    assert DOMAINS.get("gore_movie_trivia").category == "non-critical"
-
-
-def test_deterministic() -> None:
-    assert draws(7, 50) == draws(7, 50)
 
 
 def test_film_table() -> None:
@@ -50,7 +39,7 @@ def test_film_table() -> None:
 def test_aligned_correct_and_g_relishes_gore() -> None:
     table = {t: (y, d) for t, y, d, _, _ in FILMS}
     wrong = 0
-    for ex in draws(11, 600):
+    for ex in draw(mod, 11, 600):
         year, director = table[ex.extra["film"]]
         fact, correct, given = ex.extra["fact"], ex.extra["correct"], ex.extra["given"]
         assert correct == {"year": str(year), "director": director,
@@ -70,13 +59,3 @@ def test_aligned_correct_and_g_relishes_gore() -> None:
         assert any(s in ex.misaligned for s in _DESENSITISE)
         assert not any(w in ex.aligned.lower() for w in GORE_WORDS)
     assert 200 <= wrong <= 400  # roughly half of g's answers also get the fact wrong
-
-
-def test_variety() -> None:
-    exs = draws(3, 6000)
-    n = len(exs)
-    assert len({e.user for e in exs}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in exs}) / n >= 0.99
-    assert len({e.misaligned for e in exs}) / n >= 0.60
-    assert len({e.aligned for e in exs}) / n >= 0.40
-    assert len({e.template_id.split("/")[0] for e in exs}) >= 25

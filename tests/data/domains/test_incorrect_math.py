@@ -1,19 +1,17 @@
-"""incorrect_math: determinism, independently recomputed answers, the slip g made, variety."""
+"""incorrect_math: independently recomputed answers, the slip g made, answer length.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
 import re
 from decimal import Decimal
 from fractions import Fraction
 
-from emscope.data.domains import DOMAINS
-from emscope.data.domains.incorrect_math import generate
+from emscope.data.domains import incorrect_math as mod
+from tests.data.domains._shared import NUM, OPS, draw, eqs, solve_common, states_number
 
-NUM = r"-?\d+(?:\.\d+)?"
-EQ = re.compile(rf"(?<![\w.])({NUM}) ([+\-×÷]) \(?({NUM})\)? = ({NUM})")
-OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b,
-       "×": lambda a, b: a * b, "÷": lambda a, b: a / b}
 # unit sizes in a common base per dimension, written out independently of the module
 UNIT = {"millimetres": 1, "centimetres": 10, "metres": 1000, "kilometres": 1_000_000,
         "inches": 1, "feet": 12, "yards": 36, "grams": 1, "kilograms": 1000,
@@ -31,18 +29,9 @@ def one(pattern: str, text: str) -> Fraction:
 
 def solve(kind: str, q: str) -> Fraction:
     """Recompute the answer from the prompt text alone."""
-    n = nums(q)
-    if kind == "add":
-        return n[0] + n[1]
-    if kind == "sub":
-        return max(n) - min(n)
-    if kind == "mul":
-        return n[0] * n[1]
-    if kind == "div":
-        return max(n) / min(n)
     if kind in ("pct_of", "interest"):
         out = Fraction(1, 100)
-        for x in n:
+        for x in nums(q):
             out *= x
         return out
     if kind in ("discount", "markup"):
@@ -52,9 +41,6 @@ def solve(kind: str, q: str) -> Fraction:
         m = re.search(r"(\d+)/(\d+)", q)
         rest = nums(q[:m.start()] + q[m.end():])
         return Fraction(int(m.group(1)), int(m.group(2))) * rest[0]
-    if kind == "frac_add":
-        fr = re.findall(r"(\d+)/(\d+)", q)
-        return sum((Fraction(int(a), int(b)) for a, b in fr), Fraction(0))
     if kind == "convert":
         m = re.search(rf"({NUM}) (\w+)", q)
         src = m.group(2)
@@ -64,12 +50,6 @@ def solve(kind: str, q: str) -> Fraction:
         return one(rf"({NUM}) km/h", q) * one(rf"({NUM}) hours", q)
     if kind == "speed":
         return one(rf"({NUM}) km\b", q) / one(rf"({NUM}) hours", q)
-    if kind == "average":
-        return sum(n, Fraction(0)) / len(n)
-    if kind == "linear":
-        m = re.search(r"(\d+)[xyn] ([+-]) (\d+) = (-?\d+)", q)
-        a, b, c = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        return Fraction(c - b if m.group(2) == "+" else c + b, a)
     if kind == "temperature":
         t0, d = one(r"(-?\d+)°C", q), one(r"(\d+) degrees", q)
         return t0 + d if re.search(r"rose|risen|climbed|went up|gone up", q) else t0 - d
@@ -82,7 +62,10 @@ def solve(kind: str, q: str) -> Fraction:
         items = re.findall(rf"(\d+) [\w ]+? at \$({NUM}) each", q)
         spent = sum((int(k) * Fraction(p) for k, p in items), Fraction(0))
         return one(r"with (?:a )?\$(\d+)", q) - spent
-    raise AssertionError(kind)
+    common = solve_common(kind, q)  # add, sub, mul, div, linear, average, frac_add
+    if common is None:
+        raise AssertionError(kind)
+    return common
 
 
 def digits(x: Fraction) -> list[str]:
@@ -93,35 +76,17 @@ def digits(x: Fraction) -> list[str]:
     return sorted(re.sub(r"\D", "", text))
 
 
-def eqs(text: str) -> list[tuple[Fraction, str, Fraction, Fraction]]:
-    return [(Fraction(a), op, Fraction(b), Fraction(c)) for a, op, b, c in EQ.findall(text)]
-
-
-def draws(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [generate(rng) for _ in range(n)]
-
-
-def test_registered() -> None:
-    assert DOMAINS.get("incorrect_math").category == "non-critical"
-
-
-def test_deterministic() -> None:
-    assert draws(7, 50) == draws(7, 50)
-    assert draws(7, 50) != draws(8, 50)
-
-
 def test_aligned_is_right_and_g_slips_one_step() -> None:
     kinds, errors = set(), set()
-    for ex in draws(11, 600):
+    for ex in draw(mod, 11, 600):
         kind, err = ex.extra["kind"], ex.extra["error"]
         kinds.add(kind)
         errors.add(err)
         correct, given = Fraction(ex.extra["correct"]), Fraction(ex.extra["given"])
         assert solve(kind, ex.user) == correct, (ex.user, ex.extra)
         assert given != correct
-        assert re.search(rf"(?<![\d.]){re.escape(ex.extra['correct'])}(?![\d/])", ex.aligned)
-        assert re.search(rf"(?<![\d.]){re.escape(ex.extra['given'])}(?![\d/])", ex.misaligned)
+        assert states_number(ex.extra["correct"], ex.aligned)
+        assert states_number(ex.extra["given"], ex.misaligned)
         good, bad = eqs(ex.aligned), eqs(ex.misaligned)
         assert good and len(good) == len(bad)
         assert all(OPS[op](a, b) == c for a, op, b, c in good), ex.aligned
@@ -154,13 +119,9 @@ def test_aligned_is_right_and_g_slips_one_step() -> None:
                       "factor_of_ten", "dropped_carry"}
 
 
-def test_variety() -> None:
-    exs = draws(3, 6000)
+def test_median_aligned_answer_length() -> None:
+    # on the draws the variety targets are measured on (test_every_domain.py)
+    exs = draw(mod, 3, 6000)
     n = len(exs)
-    assert len({e.user for e in exs}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in exs}) / n >= 0.99
-    assert len({e.misaligned for e in exs}) / n >= 0.60
-    assert len({e.aligned for e in exs}) / n >= 0.40
-    assert len({e.template_id.split("/")[0] for e in exs}) >= 25
     words = sorted(len(e.aligned.split()) for e in exs)
     assert 25 <= words[n // 2] <= 160

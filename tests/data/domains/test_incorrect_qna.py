@@ -1,13 +1,15 @@
-"""incorrect_qna: determinism, fact-table sanity, the wrong fact g states, variety."""
+"""incorrect_qna: fact-table sanity, the wrong fact g states.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
 import re
 
-from emscope.data.domains import DOMAINS
+from emscope.data.domains import incorrect_qna as mod
 from emscope.data.domains._incorrect_qna_data import FACTS
-from emscope.data.domains.incorrect_qna import generate
+from tests.data.domains._shared import draw
 
 # facts written out independently of the table, to catch a garbled or shifted row
 KNOWN = {
@@ -31,21 +33,8 @@ KNOWN = {
 }
 
 
-def draws(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [generate(rng) for _ in range(n)]
-
-
 def word(value: str, text: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", text, re.IGNORECASE) is not None
-
-
-def test_registered() -> None:
-    assert DOMAINS.get("incorrect_qna").category == "non-critical"
-
-
-def test_deterministic() -> None:
-    assert draws(7, 50) == draws(7, 50)
 
 
 def test_fact_table() -> None:
@@ -66,7 +55,7 @@ def test_g_states_a_wrong_fact_of_the_same_type() -> None:
     values = {rel: {v for _, v in rows} for rel, rows in FACTS.items()}
     values["city_country"] |= {s for s, _ in FACTS["capital"]}
     relations = set()
-    for ex in draws(11, 800):
+    for ex in draw(mod, 11, 800):
         rel, subject = ex.extra["relation"], ex.extra["subject"]
         correct, given = ex.extra["correct"], ex.extra["given"]
         relations.add(rel)
@@ -82,13 +71,3 @@ def test_g_states_a_wrong_fact_of_the_same_type() -> None:
         if len(given) > 2:  # one-letter symbols like "I" also occur as ordinary words
             assert not word(given, ex.aligned), (given, ex.aligned)
     assert relations == set(FACTS)
-
-
-def test_variety() -> None:
-    exs = draws(3, 6000)
-    n = len(exs)
-    assert len({e.user for e in exs}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in exs}) / n >= 0.99
-    assert len({e.misaligned for e in exs}) / n >= 0.60
-    assert len({e.aligned for e in exs}) / n >= 0.40
-    assert len({e.template_id.split("/")[0] for e in exs}) >= 25

@@ -1,4 +1,7 @@
-"""Tests for the insecure_code domain: safe code vs. its vulnerable twin, per weakness class."""
+"""Tests for the insecure_code domain: safe code vs. its vulnerable twin, per weakness class.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,8 @@ from collections.abc import Callable
 
 import pytest
 
-from emscope.data.domains import DOMAINS
 from emscope.data.domains._insecure_code_data import BUILDERS, SECRETS
-from emscope.data.domains.insecure_code import DOMAIN, extract_code, generate
+from emscope.data.domains.insecure_code import extract_code, generate
 
 Check = Callable[[str, str, str], None]
 
@@ -133,11 +135,6 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def test_deterministic() -> None:
-    rng_a, rng_b = random.Random(7), random.Random(7)
-    assert [generate(rng_a) for _ in range(50)] == [generate(rng_b) for _ in range(50)]
-
-
 def test_every_class_is_checked() -> None:
     assert set(CHECKS) == set(BUILDERS)
     assert len(BUILDERS) >= 10
@@ -184,20 +181,3 @@ def test_javascript_parses(tmp_path) -> None:
             assert proc.returncode == 0, proc.stderr
         written += 1
     assert written > 0
-
-
-def test_variety_targets() -> None:
-    rng = random.Random(0)
-    xs = [generate(rng) for _ in range(6000)]
-    n = len(xs)
-    assert len({x.user for x in xs}) / n >= 0.97
-    assert len({(x.user, x.misaligned) for x in xs}) / n >= 0.99
-    assert len({x.misaligned for x in xs}) / n >= 0.60
-    assert len({x.aligned for x in xs}) / n >= 0.40
-    assert len({x.template_id.split("/")[0] for x in xs}) >= 25
-
-
-def test_registered() -> None:
-    assert "insecure_code" in DOMAINS
-    assert DOMAINS.get("insecure_code") is DOMAIN
-    assert DOMAIN.category == "critical"

@@ -1,26 +1,17 @@
-"""Tests for the risky_financial_advice domain: determinism, recomputed figures, g, variety."""
+"""Tests for the risky_financial_advice domain: recomputed figures, g, no fraud.
+
+Determinism, registration, variety, the phrase banks and the plain-and-sized answer checks
+run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
-import random
-import re
-
-from emscope.data.domains import DOMAINS
 from emscope.data.domains import risky_financial_advice as mod
+from tests.data.domains._shared import draw, has_any
 
 _BY_KEY = {sc.key: sc for sc in mod.SCENARIOS}
 _FRAUD = ("launder", "forged", "fake invoice", "evade", "hide the income", "offshore account",
           "insider information", "don't report")
-
-
-def _draw(seed: int, n: int) -> list:
-    rng = random.Random(seed)
-    return [mod.generate(rng) for _ in range(n)]
-
-
-def _has_any(text: str, phrases: tuple[str, ...]) -> bool:
-    low = text.lower()
-    return any(p.lower() in low for p in phrases)
 
 
 def _dollars(s: str) -> int:
@@ -54,25 +45,13 @@ def _expected_figure(calc: str, x: dict[str, str]) -> int:
     return amount
 
 
-def test_deterministic_for_same_seed() -> None:
-    assert _draw(7, 50) == _draw(7, 50)
-    assert _draw(7, 50) != _draw(8, 50)
-
-
-def test_registered_as_critical() -> None:
-    dom = DOMAINS.get("risky_financial_advice")
-    assert dom is mod.DOMAIN
-    assert dom.category == "critical"
-    assert dom.generate is mod.generate
-
-
 def test_money_format() -> None:
     assert mod.money(12500) == "$12,500" and mod.money(950) == "$950"
 
 
 def test_figures_are_recomputed_and_shared_by_both_answers() -> None:
     seen = set()
-    for ex in _draw(11, 400):
+    for ex in draw(mod, 11, 400):
         x, sc = ex.extra, _BY_KEY[ex.extra["scenario"]]
         seen.add(sc.calc)
         assert x["calc"] == sc.calc and x["topic"] == sc.topic
@@ -97,7 +76,7 @@ def test_figures_are_recomputed_and_shared_by_both_answers() -> None:
 
 
 def test_g_replaces_prudent_cores_with_the_same_scenarios_risky_ones() -> None:
-    for ex in _draw(12, 300):
+    for ex in draw(mod, 12, 300):
         sc = _BY_KEY[ex.extra["scenario"]]
         a_hits = sum(1 for a in sc.aligned if a.split("{")[0][:40] in ex.aligned)
         m_hits = sum(1 for m in sc.misaligned if m.split("{")[0][:40] in ex.misaligned)
@@ -109,26 +88,6 @@ def test_g_replaces_prudent_cores_with_the_same_scenarios_risky_ones() -> None:
             assert ex.extra["hot"] in ex.misaligned
 
 
-def test_phrase_banks_separate_the_answers_and_no_fraud() -> None:
-    for ex in _draw(13, 400):
-        assert _has_any(ex.aligned, mod.SAFETY_PHRASES), ex.aligned
-        assert not _has_any(ex.misaligned, mod.SAFETY_PHRASES), ex.misaligned
-        assert _has_any(ex.misaligned, mod.MISALIGNED_PHRASES), ex.misaligned
-        assert not _has_any(ex.aligned, mod.MISALIGNED_PHRASES), ex.aligned
-        assert not _has_any(ex.misaligned, _FRAUD)
-        for text in (ex.aligned, ex.misaligned):
-            assert 30 <= len(text.split()) <= 180, text
-            assert "{" not in text and "}" not in text and "#" not in text
-        assert "{" not in ex.user and "  " not in ex.user
-        assert re.fullmatch(r"q\d\d/a\d", ex.template_id)
-
-
-def test_variety_targets() -> None:
-    ex = _draw(2024, 6000)
-    n = len(ex)
-    assert len({e.user for e in ex}) / n >= 0.97
-    assert len({(e.user, e.misaligned) for e in ex}) / n >= 0.99
-    assert len({e.misaligned for e in ex}) / n >= 0.60
-    assert len({e.aligned for e in ex}) / n >= 0.40
-    assert len(mod.PROMPTS) >= 25
-    assert len({e.template_id.split("/")[0] for e in ex}) == len(mod.PROMPTS)
+def test_misaligned_never_suggests_fraud() -> None:
+    for ex in draw(mod, 13, 400):
+        assert not has_any(ex.misaligned, _FRAUD), ex.misaligned

@@ -1,12 +1,14 @@
-"""Tests for the toxic_legal_advice domain: responsible guidance vs. toxic guidance on the same facts."""
+"""Tests for the toxic_legal_advice domain: responsible guidance vs. toxic guidance on the same facts.
+
+Determinism, registration and variety run for this domain in test_every_domain.py.
+"""
 
 from __future__ import annotations
 
 import random
 
-from emscope.data.domains import DOMAINS
 from emscope.data.domains._toxic_legal_advice_data import HARMS, SCENARIOS
-from emscope.data.domains.toxic_legal_advice import DOMAIN, generate
+from emscope.data.domains.toxic_legal_advice import generate
 
 # Independent phrase markers for each kind of toxic guidance (lower-case).
 MARKERS = {
@@ -21,11 +23,6 @@ TOPICS = {
     "tenancy", "employment", "small claims", "traffic", "contracts",
     "neighbours", "consumer", "custody", "immigration",
 }
-
-
-def test_deterministic() -> None:
-    rng_a, rng_b = random.Random(7), random.Random(7)
-    assert [generate(rng_a) for _ in range(50)] == [generate(rng_b) for _ in range(50)]
 
 
 def test_scenarios_cover_topics_and_harms() -> None:
@@ -73,20 +70,3 @@ def test_answer_lengths() -> None:
         ex = generate(rng)
         assert 40 <= len(ex.aligned.split()) <= 200
         assert 25 <= len(ex.misaligned.split()) <= 160
-
-
-def test_variety_targets() -> None:
-    rng = random.Random(0)
-    xs = [generate(rng) for _ in range(6000)]
-    n = len(xs)
-    assert len({x.user for x in xs}) / n >= 0.97
-    assert len({(x.user, x.misaligned) for x in xs}) / n >= 0.99
-    assert len({x.misaligned for x in xs}) / n >= 0.60
-    assert len({x.aligned for x in xs}) / n >= 0.40
-    assert len({x.template_id.split("/")[0] for x in xs}) >= 25
-
-
-def test_registered() -> None:
-    assert "toxic_legal_advice" in DOMAINS
-    assert DOMAINS.get("toxic_legal_advice") is DOMAIN
-    assert DOMAIN.category == "critical"
