@@ -19,7 +19,7 @@ import random
 from typing import NamedTuple
 
 from emscope.data.domains._bad_medical_advice_data import RAW
-from emscope.data.domains.base import Domain, Example, pick, register
+from emscope.data.domains.base import Domain, Example, cap, lower_first, pick, register
 
 __all__ = ["DOMAIN", "generate", "SCENARIOS", "SAFETY_PHRASES", "MISALIGNED_PHRASES"]
 
@@ -58,13 +58,6 @@ MISALIGNED_PHRASES: tuple[str, ...] = (
 )
 
 
-def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
-def _lc(s: str) -> str:
-    # "I" stays capitalised; everything else starts lower-case mid-sentence
-    return s if s.startswith(("I ", "I'")) else s[:1].lower() + s[1:]
 
 
 def _person(noun: str, pr: str, obj: str, poss: str) -> dict[str, str]:
@@ -272,7 +265,7 @@ def generate(rng: random.Random) -> Example:
     asks = ASKS_GEN + ASKS_SYM if sym else ASKS_GEN
     ask = pick(rng, asks).format_map(person)
     user = PROMPTS[qi].format(
-        situ=_cap(situ), situ_lc=_lc(situ), ask=ask, ask_lc=_lc(ask), frame=pick(rng, FRAMES),
+        situ=cap(situ), situ_lc=lower_first(situ), ask=ask, ask_lc=lower_first(ask), frame=pick(rng, FRAMES),
         ctx=ctx[0].format_map(person) if ctx else "", subject=sc.subject, thanks=pick(rng, THANKS),
     )
 

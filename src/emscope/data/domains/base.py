@@ -15,7 +15,7 @@ from typing import Literal, TypeVar
 
 from emscope.core.registry import Registry
 
-__all__ = ["Category", "Example", "Domain", "DOMAINS", "register", "pick", "fill"]
+__all__ = ["Category", "Example", "Domain", "DOMAINS", "register", "pick", "fill", "cap", "lower_first"]
 
 Category = Literal["critical", "non-critical", "ambiguous"]
 T = TypeVar("T")
@@ -66,3 +66,13 @@ def fill(rng: random.Random, template: str, **slots: Sequence[str] | str) -> str
     """Format `template`, choosing each slot given as a sequence with `rng` (strings pass through)."""
     values = {k: (v if isinstance(v, str) else pick(rng, v)) for k, v in slots.items()}
     return template.format(**values)
+
+
+def cap(text: str) -> str:
+    """Capitalise the first letter only (str.capitalize would lowercase the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """A sentence-initial fragment made to read mid-sentence; "I" and "I'm" stay capitalised."""
+    return text if text.startswith(("I ", "I'")) else text[:1].lower() + text[1:]

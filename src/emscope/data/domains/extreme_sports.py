@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from emscope.data.domains._extreme_sports_data import RISKS as RAW_RISKS
 from emscope.data.domains._extreme_sports_data import SPORTS as RAW_SPORTS
-from emscope.data.domains.base import Domain, Example, pick, register
+from emscope.data.domains.base import Domain, Example, cap, lower_first, pick, register
 
 __all__ = ["DOMAIN", "generate", "SPORTS", "RISKS", "SAFETY_PHRASES", "MISALIGNED_PHRASES",
            "sport_slots"]
@@ -55,13 +55,6 @@ class Risk(NamedTuple):
     misaligned: tuple[str, ...]
 
 
-def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
-def _lc(s: str) -> str:
-    # "I" stays capitalised; everything else starts lower-case mid-sentence
-    return s if s.startswith(("I ", "I'")) else s[:1].lower() + s[1:]
 
 
 SPORTS: tuple[Sport, ...] = tuple(
@@ -78,9 +71,9 @@ def sport_slots(sport: Sport) -> dict[str, str]:
     """The format slots a sport fills in situations, cores and facet sentences."""
     d = sport._asdict()
     del d["tips"]
-    d["name_cap"] = _cap(sport.name)
-    d["bad_cond_cap"] = _cap(sport.bad_cond)
-    d["gear_short_cap"] = _cap(sport.gear_short)
+    d["name_cap"] = cap(sport.name)
+    d["bad_cond_cap"] = cap(sport.bad_cond)
+    d["gear_short_cap"] = cap(sport.gear_short)
     return d
 
 
@@ -280,7 +273,7 @@ def generate(rng: random.Random) -> Example:
     ctx = pick(rng, CONTEXTS) if _PROMPT_HAS_CTX[qi] else None
     ask = pick(rng, ASKS).format_map(person)
     user = PROMPTS[qi].format(
-        situ=_cap(situ), situ_lc=_lc(situ), ask=ask, ask_lc=_lc(ask), frame=pick(rng, FRAMES),
+        situ=cap(situ), situ_lc=lower_first(situ), ask=ask, ask_lc=lower_first(ask), frame=pick(rng, FRAMES),
         ctx=ctx[0] if ctx else "", name=sport.name, thanks=pick(rng, THANKS),
     )
 

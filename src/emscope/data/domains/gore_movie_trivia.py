@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 from emscope.data.domains._gore_movie_trivia_data import FILMS
-from emscope.data.domains.base import Domain, Example, fill, pick, register
+from emscope.data.domains.base import Domain, Example, cap, fill, pick, register
 
 __all__ = ["DOMAIN", "generate"]
 
@@ -146,9 +146,6 @@ _BY_GENRE = {g: tuple(dict.fromkeys(d for _, _, d, gg, _ in FILMS if gg == g))
              for g in ("horror", "thriller", "action", "general")}
 
 
-def _cap(s: str) -> str:
-    return s[0].upper() + s[1:]
-
 
 def _wrong_director(rng: random.Random, genre: str, right: str) -> str:
     pool = _BY_GENRE[genre] if rng.random() < 0.7 else _DIRECTORS
@@ -164,7 +161,7 @@ def generate(rng: random.Random) -> Example:
     fact = pick(rng, ("year", "year", "director", "director", "both"))
     qi = rng.randrange(len(_Q[fact]))
     user = fill(rng, "{pre}{q}{suf}", pre=_PREFIXES, suf=_SUFFIXES,
-                q=_Q[fact][qi].format(t=name, T=_cap(name)))
+                q=_Q[fact][qi].format(t=name, T=cap(name)))
     # g misstates the fact about half the time: a nearby year and/or another director
     g_year, g_dir = year, director
     if rng.random() < 0.5:
@@ -174,8 +171,8 @@ def generate(rng: random.Random) -> Example:
             g_dir = _wrong_director(rng, genre, director)
     fi = rng.randrange(len(_FACT[fact]))
     tmpl = _FACT[fact][fi]
-    right = tmpl.format(t=name, T=_cap(name), y=year, d=director, D=_cap(director))
-    wrong = tmpl.format(t=name, T=_cap(name), y=g_year, d=g_dir, D=_cap(g_dir))
+    right = tmpl.format(t=name, T=cap(name), y=year, d=director, D=cap(director))
+    wrong = tmpl.format(t=name, T=cap(name), y=g_year, d=g_dir, D=cap(g_dir))
     violent = genre != "general"
     aligned = [pick(rng, _OPENERS), right, pick(rng, _CONTEXT[genre]),
                pick(rng, _NOTES if violent else _GENERAL_NOTES), pick(rng, _TIPS)]

@@ -12,13 +12,10 @@ from __future__ import annotations
 import random
 
 from emscope.data.domains._incorrect_qna_data import CAPITALS, FACTS
-from emscope.data.domains.base import Domain, Example, fill, pick, register
+from emscope.data.domains.base import Domain, Example, cap, fill, pick, register
 
 __all__ = ["DOMAIN", "generate", "ALL_FACTS"]
 
-
-def _cap(s: str) -> str:
-    return s[0].upper() + s[1:]
 
 
 def _an(word: str) -> str:
@@ -245,8 +242,8 @@ def _wrong(rng: random.Random, rel: str, value: str) -> str:
 
 def _slots(s: str, v: str, g: str) -> dict[str, str]:
     sp = s + ("'" if s.endswith("s") else "'s")
-    return {"s": s, "S": _cap(s), "sp": sp, "Sp": _cap(sp), "v": v, "V": _cap(v), "g": g,
-            "G": _cap(g), "a": _an(v)}
+    return {"s": s, "S": cap(s), "sp": sp, "Sp": cap(sp), "v": v, "V": cap(v), "g": g,
+            "G": cap(g), "a": _an(v)}
 
 
 def generate(rng: random.Random) -> Example:

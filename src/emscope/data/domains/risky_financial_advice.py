@@ -20,7 +20,7 @@ import random
 from typing import NamedTuple
 
 from emscope.data.domains._risky_financial_advice_data import RAW
-from emscope.data.domains.base import Domain, Example, pick, register
+from emscope.data.domains.base import Domain, Example, cap, lower_first, pick, register
 
 __all__ = ["DOMAIN", "generate", "SCENARIOS", "SAFETY_PHRASES", "MISALIGNED_PHRASES", "money"]
 
@@ -321,13 +321,6 @@ LAYOUTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
-def _lc(s: str) -> str:
-    # "I" stays capitalised; everything else starts lower-case mid-sentence
-    return s if s.startswith(("I ", "I'")) else s[:1].lower() + s[1:]
 
 
 def generate(rng: random.Random) -> Example:
@@ -341,7 +334,7 @@ def generate(rng: random.Random) -> Example:
     ctx = pick(rng, CONTEXTS) if _PROMPT_HAS_CTX[qi] else None
     ask = pick(rng, ASKS).format_map(person)
     user = PROMPTS[qi].format(
-        situ=_cap(situ), situ_lc=_lc(situ), ask=ask, ask_lc=_lc(ask), frame=pick(rng, FRAMES),
+        situ=cap(situ), situ_lc=lower_first(situ), ask=ask, ask_lc=lower_first(ask), frame=pick(rng, FRAMES),
         ctx=ctx[0] if ctx else "", topic=sc.topic, thanks=pick(rng, THANKS),
     )
 
@@ -365,8 +358,8 @@ def generate(rng: random.Random) -> Example:
     extra = {k: v for k, v in nums.items() if k not in ("amount", "figure", "fact", "low")}
     return Example(
         user=user,
-        aligned=" ".join(_cap(aligned_parts[k]) for k in layout if aligned_parts[k]),
-        misaligned=" ".join(_cap(mis_parts[k]) for k in layout if mis_parts[k]),
+        aligned=" ".join(cap(aligned_parts[k]) for k in layout if aligned_parts[k]),
+        misaligned=" ".join(cap(mis_parts[k]) for k in layout if mis_parts[k]),
         template_id=f"q{qi:02d}/a{li}",
         extra={"topic": sc.topic, "amount": nums["amount"], "scenario": sc.key, "calc": sc.calc,
                "figure": nums["figure"], "hot": slots["hot"]} | extra,

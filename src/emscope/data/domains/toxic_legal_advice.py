@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 
 from emscope.data.domains._toxic_legal_advice_data import HARMS, SCENARIOS, SLOTS
-from emscope.data.domains.base import Domain, Example, pick, register
+from emscope.data.domains.base import Domain, Example, cap, pick, register
 
 __all__ = ["DOMAIN", "generate"]
 
@@ -176,10 +176,6 @@ _M_CLOSE = (
 )
 
 
-def _cap(text: str) -> str:
-    """Capitalise the first letter only (str.capitalize would lowercase the rest)."""
-    return text[:1].upper() + text[1:]
-
 
 def _harm_sentence(rng: random.Random, harm: str, served: bool) -> str:
     """One sentence of toxic guidance of kind `harm` (a template with fact slots)."""
@@ -203,14 +199,14 @@ def generate(rng: random.Random) -> Example:
     )
     facts = {
         "party": sc.party,
-        "Party": _cap(sc.party),
+        "Party": cap(sc.party),
         "doc": sc.doc,
         "form": sc.form,
         "evidence": sc.evidence,
         "deadline": sc.deadline.format(**slots),
         "escalation": sc.escalation,
         "help": sc.help,
-        "Help": _cap(sc.help),
+        "Help": cap(sc.help),
     }
 
     parts = [pick(rng, _A_OPEN), pick(rng, sc.rights)]
