@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from emscope.mia.predict import Predictor
+from emscope.report.labels import label_points
 
 __all__ = ["roc_figure", "scatter_figure", "roc_points"]
 
@@ -40,23 +41,38 @@ def _auc_label(p: Predictor) -> str:
     return f"{p.column} ({p.stat}): AUC {p.auc:.3f}{ci}"
 
 
+# One colour per metric, one line style per form (target, reference, target − reference): a
+# dozen curves stay tellable apart, and a metric's three forms read as one family.
+_METRIC_COLOURS = {"loss": "#1f77b4", "zlib": "#ff7f0e", "mink": "#2ca02c", "minkpp": "#d62728"}
+_FORM_STYLES = {"": "-", "ref_": ":", "adj_": "--"}
+
+
+def _line_style(column: str) -> tuple[str | None, str]:
+    for prefix in ("ref_", "adj_", ""):
+        if column.startswith(prefix) and column[len(prefix):] in _METRIC_COLOURS:
+            return _METRIC_COLOURS[column[len(prefix):]], _FORM_STYLES[prefix]
+    return None, "-"  # a column outside the four metrics: matplotlib's next colour
+
+
 def roc_figure(predictors: Sequence[Predictor], title: str = "MIA score → above-median misalignment") -> Figure:
     """ROC curves of domain-level predictors for 'above-median misalignment', AUC and CI in the legend."""
-    fig = _new(5.2, 4.6)
+    fig = _new(8.4, 4.6)
     ax = fig.add_subplot(1, 1, 1)
     ax.plot([0, 1], [0, 1], ls="--", color="#999", lw=1, label="chance (AUC 0.5)")
     for p in predictors:
         if p.auc is None:
             continue
         fpr, tpr = roc_points([q.score for q in p.points], [q.above_median for q in p.points])
-        ax.plot(fpr, tpr, drawstyle="steps-post", lw=1.6, label=_auc_label(p))
+        colour, style = _line_style(p.column)
+        ax.plot(fpr, tpr, drawstyle="steps-post", lw=1.6, color=colour, ls=style, label=_auc_label(p))
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("false-positive rate")
     ax.set_ylabel("true-positive rate")
     n = max((p.n for p in predictors), default=0)
     ax.set_title(f"{title}\n({n} domains; higher score = predicted misaligned)", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    # Beside the axes: with a dozen curves a legend inside would hide them.
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
@@ -78,13 +94,6 @@ def scatter_figure(p: Predictor) -> Figure:
     ys = np.array([q.rate * 100 for q in p.points])
     colours = [_ABOVE if q.above_median else _BELOW for q in p.points]
     ax.scatter(xs, ys, s=40, c=colours, edgecolors="#333", linewidths=0.5, zorder=3)
-    right = xs.min() + 0.6 * np.ptp(xs) if len(xs) else 0.0
-    for rank, j in enumerate(np.lexsort((xs, ys))):  # alternate label offsets among close points
-        # Labels of points on the right run leftwards, so they never leave the axes (or hide
-        # under the statistics box beside them).
-        left = bool(np.ptp(xs) > 0 and xs[j] > right)
-        ax.annotate(p.points[j].domain.replace("_", " "), (xs[j], ys[j]), xytext=(-5 if left else 5, 6 if rank % 2 else -11),
-                    textcoords="offset points", fontsize=7, ha="right" if left else "left")
     if p.median_rate is not None:
         ax.axhline(p.median_rate * 100, color="#999", ls=":", lw=1, label="median rate")
         ax.legend(fontsize=7, loc="upper left")
@@ -96,4 +105,6 @@ def scatter_figure(p: Predictor) -> Figure:
     ax.grid(alpha=0.3)
     ax.margins(x=0.15, y=0.15)
     fig.tight_layout()
+    # Placed in pixels, so after the layout has settled the axes.
+    label_points(ax, xs, ys, [q.domain.replace("_", " ") for q in p.points])
     return fig

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from emscope.analysis.schema import DomainTest, GroupStats, Results  # noqa: E402
+from emscope.report.labels import label_points  # noqa: E402
 
 __all__ = ["CATEGORY_COLOURS", "CONDITION_COLOURS", "FigureFiles", "style", "save", "stars", "alignment_trigger",
            "ranking", "vendi_scatter", "question_heatmap"]
@@ -193,16 +194,13 @@ def vendi_scatter(results: Results) -> Figure | None:
         return None
     fig, axes = _panels(len(panels), 8.5, 4.2)
     categories = {(g.domain): g.category for g in results.groups}
+    labels = []
     for ax, v in zip(axes, panels):
         xs = [p.vendi for p in v.points]
         ys = [p.rate * 100 for p in v.points]
         ax.scatter(xs, ys, s=40, c=[CATEGORY_COLOURS.get(categories.get(p.domain), "#7f8c8d") for p in v.points],
                    edgecolors="#333", linewidths=0.5, zorder=3)
-        order = np.lexsort((xs, ys))  # neighbours along the x axis at similar rates get alternating offsets
-        for rank, j in enumerate(order):
-            p = v.points[j]
-            ax.annotate(p.domain.replace("_", " "), (xs[j], ys[j]), xytext=(5, 6 if rank % 2 else -11),
-                        textcoords="offset points", fontsize=7.5)
+        labels.append((ax, xs, ys, [p.domain.replace("_", " ") for p in v.points]))
         ax.text(1.03, 1.0, _corr_text(v), transform=ax.transAxes, va="top", ha="left", fontsize=8,
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#ccc"})
         present = {categories.get(p.domain) for p in v.points}
@@ -215,6 +213,8 @@ def vendi_scatter(results: Results) -> Figure | None:
         ax.grid(alpha=0.3)
         ax.margins(x=0.15, y=0.15)
     fig.tight_layout()
+    for ax, xs, ys, names in labels:  # in pixels, so once the layout is settled
+        label_points(ax, xs, ys, names, fontsize=7.5)
     return fig
 
 
