@@ -55,4 +55,4 @@ def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "bad.jsonl:1: no final assistant turn" in str(result.exception)
     missing = runner.invoke(app, ["mia", "--dataset", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "s.jsonl")])
-    assert "not found" in str(missing.exception)
+    assert "nope.jsonl: no such dataset file" in str(missing.exception)
