@@ -99,7 +99,8 @@ def mia_section(predictors_file: str | Path, out: Path, dpi: int = 150) -> Secti
                                   "misalignment rate (the column whose AUC is furthest from chance).", dpi))
     cols = ("loss", "adj_loss", "minkpp", "adj_minkpp", "zlib", "adj_zlib")
     domain_rows = [(d["domain"], d["split"], d["rows"], d["tokens"],
-                    *(_r((d["stats"].get(c) or {}).get("mean")) for c in cols)) for d in data.get("domains", [])]
+                    # Significant digits: zlib ratios are ~1e-3, losses ~1 (fixed decimals showed 0.001 for all).
+                    *(_r((d["stats"].get(c) or {}).get("mean"), ".3g") for c in cols)) for d in data.get("domains", [])]
     pred_rows = [(p.column, p.n, _r(p.spearman_rho), _r(p.spearman_p), _r(p.auc),
                   "–" if p.auc_low is None else f"{p.auc_low:.2f}–{p.auc_high:.2f}", _r(p.lodo_auc), p.note or "")
                  for p in predictors]
