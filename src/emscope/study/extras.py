@@ -21,7 +21,7 @@ from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.validation import settings_error
 from emscope.study.config import StudyConfig
-from emscope.study.store import RunStore, StageRecord
+from emscope.study.store import Notify, RunStore, StageRecord, run_stage
 
 __all__ = ["HOLDOUT_SEED_OFFSET", "check_sections", "mia_spec", "run_mia", "run_predict", "run_steer",
            "steer_prompts", "PREDICT_FILE", "STEER_FILE"]
@@ -111,8 +111,7 @@ def run_mia(config: StudyConfig, domain: str, seed: int, dataset: Path, adapter:
     return {"reference_mode": scores.reference_mode, "tokens_per_s": scores.timings.tokens_per_s}
 
 
-def run_predict(store: RunStore, analyzed: StageRecord, mia: list[str], notify: Any,
-                stage: Any) -> StageRecord | None:
+def run_predict(store: RunStore, analyzed: StageRecord, mia: list[str], notify: Notify) -> StageRecord | None:
     """Study-wide: each MIA column as a predictor of the analysed misalignment rates."""
     if not mia:
         return None
@@ -122,15 +121,16 @@ def run_predict(store: RunStore, analyzed: StageRecord, mia: list[str], notify: 
 
     def _body(work: Path) -> None:
         rates = load_rates(analyzed.path / "results.json")
-        predictors, notes = predict_all([read_scores(p) for p in mia], rates)
+        scores = {Path(p).parent.name: read_scores(p) for p in mia}  # source (mia stage key) -> summary
+        predictors, notes = predict_all(list(scores.values()), rates)
         payload = {"kind": "emscope.study.predictors", "schema_version": 1, "rates": rates, "notes": notes,
                    "predictors": [p.model_dump(mode="json") for p in predictors],
-                   "membership": [m.model_dump(mode="json") for p in mia for m in read_scores(p).membership],
-                   "domains": [{**a.model_dump(mode="json"), "source": Path(p).parent.name}
-                               for p in mia for a in read_scores(p).domains]}
+                   "membership": [m.model_dump(mode="json") for s in scores.values() for m in s.membership],
+                   "domains": [{**a.model_dump(mode="json"), "source": source}
+                               for source, s in scores.items() for a in s.domains]}
         atomic_write_text(work / PREDICT_FILE, json.dumps(payload, indent=1) + "\n")
 
-    return stage(store, "predict", ({"stat": "mean", "resamples": 2000, "seed": 0}, keys), "all", notify, _body)
+    return run_stage(store, "predict", ({"stat": "mean", "resamples": 2000, "seed": 0}, keys), "all", notify, _body)
 
 
 def steer_prompts(config: StudyConfig) -> list[list[dict[str, str]]]:
@@ -164,7 +164,7 @@ def _judge_fn(judge_config: Any) -> tuple[Any, str]:
 
 
 def run_steer(config: StudyConfig, store: RunStore, jobs: Mapping[str, Mapping[str, str]], judge_config: Any,
-              judge_key: str, notify: Any, stage: Any) -> StageRecord | None:
+              judge_key: str, notify: Notify) -> StageRecord | None:
     """Study-wide steer stage over `jobs` ({domain: {adapter, dataset, train_key}}, first seed)."""
     if not config.steer.enabled or not jobs:
         return None
@@ -183,5 +183,5 @@ def run_steer(config: StudyConfig, store: RunStore, jobs: Mapping[str, Mapping[s
         result = steer_run(steer_config, inputs, work, judge_fn, judge_id)
         return {"figures": sorted(result.figures)}
 
-    return stage(store, "steer", spec, "all", notify, _body)
+    return run_stage(store, "steer", spec, "all", notify, _body)
 

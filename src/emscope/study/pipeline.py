@@ -8,18 +8,16 @@ batch sizes, threads) stay out of the keys.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from emscope.study.config import StudyConfig
 from emscope.study.extras import mia_spec, run_mia
-from emscope.study.store import RunStore, StageRecord, stage_key
+from emscope.study.store import Notify, RunStore, StageRecord, run_stage, stage_key
 
-__all__ = ["Job", "StageEvent", "plan_jobs", "run_job", "run_stage", "run_stats", "run_analyze", "run_report",
-           "job_keys", "judge_config", "judge_key"]
+__all__ = ["Job", "plan_jobs", "run_job", "run_stats", "run_analyze", "run_report", "job_keys", "judge_config",
+           "judge_key"]
 
 _JUDGE_RUNTIME = {"concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s", "batch_size",
                   "cache_path", "use_cache", "api_key_env", "device"}
@@ -36,19 +34,6 @@ class Job:
     def label(self) -> str:
         """Human-readable job name."""
         return f"{self.domain or 'baseline'} (seed {self.seed})"
-
-
-@dataclass(frozen=True)
-class StageEvent:
-    """Progress report: a stage of a job started, was skipped as done, or finished."""
-
-    stage: str
-    job: str
-    status: str  # "start" | "skip" | "done"
-    seconds: float = 0.0
-
-
-Notify = Callable[[StageEvent], None]
 
 
 def plan_jobs(config: StudyConfig) -> list[Job]:
@@ -105,23 +90,6 @@ def _judge_fields(config: StudyConfig) -> dict[str, Any]:
 def judge_key(config: StudyConfig) -> str:
     """The key of the study's judge settings (part of every stage that judges)."""
     return stage_key("judge", _judge_fields(config))
-
-
-def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
-           body: Callable[[Path], dict[str, Any] | None]) -> StageRecord:
-    """Skip (stage, key) when finished; else run `body(workdir)` and complete it (returning its record)."""
-    key_config, inputs = spec
-    key = stage_key(stage, key_config, inputs)
-    found = store.done(stage, key)
-    if found is not None:
-        notify(StageEvent(stage, job, "skip"))
-        return found
-    notify(StageEvent(stage, job, "start"))
-    started = time.time()
-    extra = body(store.workdir(stage, key))
-    record = store.complete(stage, key, key_config, inputs, started, extra or {})
-    notify(StageEvent(stage, job, "done", time.time() - started))
-    return record
 
 
 def _job_specs(config: StudyConfig, job: Job) -> dict[str, tuple[Any, dict[str, str]]]:

@@ -19,7 +19,6 @@ from emscope.study.config import StudyConfig
 from emscope.study.extras import check_sections, run_predict, run_steer
 from emscope.study.pipeline import (
     Job,
-    StageEvent,
     job_keys,
     judge_config,
     judge_key,
@@ -27,11 +26,10 @@ from emscope.study.pipeline import (
     run_analyze,
     run_job,
     run_report,
-    run_stage,
     run_stats,
 )
 from emscope.study.runner import make_runner
-from emscope.study.store import RunStore
+from emscope.study.store import RunStore, StageEvent
 
 __all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "STUDY_FILE"]
 
@@ -114,8 +112,8 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
     analyzed = run_analyze(config, store, judged, datasets, stats, progress)
     # MIA predictors and steering use the first seed's models: one value per domain.
     first = {j.domain: o for j, o in zip(jobs, outputs) if j.domain and j.seed == config.seeds[0]}
-    predicted = run_predict(store, analyzed, [o["mia"] for o in first.values() if "mia" in o], progress, run_stage)
-    steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress, run_stage)
+    predicted = run_predict(store, analyzed, [o["mia"] for o in first.values() if "mia" in o], progress)
+    steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress)
     html = run_report(store, analyzed, progress, predicted, steered)
     # A stable name for the latest report, beside the content-addressed one.
     atomic_write_text(root / "report.html", html.read_text(encoding="utf-8"))

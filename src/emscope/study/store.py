@@ -5,6 +5,8 @@ finished work by name and skips it. Work in progress lives in `<key>.partial/`, 
 stage may resume from (generation and judging append rows there, training keeps its
 checkpoints there); only a complete stage is renamed to `<key>/`, atomically, with its
 manifest inside. `kill -9` at any moment therefore loses at most the rows in flight.
+`run_stage` is how every stage, core or optional, goes through this: skip it when its key is
+finished, else run its body in the work folder and complete it, reporting a `StageEvent`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import platform
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -24,7 +27,7 @@ from emscope import __version__
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import content_key
 
-__all__ = ["RunStore", "StageRecord", "stage_key", "environment"]
+__all__ = ["RunStore", "StageRecord", "StageEvent", "Notify", "run_stage", "stage_key", "environment"]
 
 _SCHEMA_VERSION = 1
 _VERSIONED = ("torch", "transformers", "peft", "trl", "numpy", "scipy", "scikit-learn", "sentence-transformers")
@@ -125,3 +128,33 @@ class RunStore:
         """(stage, key) pairs with work in progress."""
         return [(p.parent.name, p.name.removesuffix(".partial"))
                 for p in sorted((self.root / "stages").glob("*/*.partial")) if p.is_dir()]
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """Progress report: a stage of a job started, was skipped as done, or finished."""
+
+    stage: str
+    job: str
+    status: str  # "start" | "skip" | "done"
+    seconds: float = 0.0
+
+
+Notify = Callable[[StageEvent], None]
+
+
+def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
+              body: Callable[[Path], dict[str, Any] | None]) -> StageRecord:
+    """Skip (stage, key) when finished; else run `body(workdir)` and complete it (returning its record)."""
+    key_config, inputs = spec
+    key = stage_key(stage, key_config, inputs)
+    found = store.done(stage, key)
+    if found is not None:
+        notify(StageEvent(stage, job, "skip"))
+        return found
+    notify(StageEvent(stage, job, "start"))
+    started = time.time()
+    extra = body(store.workdir(stage, key))
+    record = store.complete(stage, key, key_config, inputs, started, extra or {})
+    notify(StageEvent(stage, job, "done", time.time() - started))
+    return record
