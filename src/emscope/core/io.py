@@ -74,7 +74,7 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Any]:
 def expand_jsonl_paths(paths: Iterable[str | os.PathLike[str]], what: str) -> list[Path]:
     """Files as given; a folder stands for the *.jsonl files directly inside it (sorted).
 
-    `what` names the kind of file in the errors ("judged file", "dataset").
+    `what` names the kind of file in the errors ("judged", "dataset": "no such dataset file").
     """
     out: list[Path] = []
     for p in map(Path, paths):
