@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from emscope.analysis.schema import Results
 from emscope.report.figures import FigureFiles, stars
+from emscope.report.fmt import num, pct
 from emscope.report.sections import Section
 
 __all__ = ["FIGURE_TITLES", "render_html", "esc"]
@@ -53,14 +54,6 @@ footer{margin-top:36px;font-size:12px;color:#808b96}
 def esc(value: object) -> str:
     """HTML-escaped text of any value (None → '–')."""
     return "–" if value is None else html.escape(str(value), quote=True)
-
-
-def _pct(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{x * 100:.{digits}f}%"
-
-
-def _num(x: float | None, spec: str = ".2f") -> str:
-    return "–" if x is None else format(x, spec)
 
 
 def _table(name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], left: int = 1,
@@ -120,8 +113,8 @@ def _header(r: Results) -> str:
 
 
 def _summary(r: Results) -> str:
-    rows = [(s.model, f"{s.significant_drops} / {s.domains_tested}", _pct(s.share_significant_drop),
-             _num(s.mean_drop), _pct(s.mean_rate_with), ", ".join(s.domains_untested) or "–") for s in r.summary]
+    rows = [(s.model, f"{s.significant_drops} / {s.domains_tested}", pct(s.share_significant_drop),
+             num(s.mean_drop), pct(s.mean_rate_with), ", ".join(s.domains_untested) or "–") for s in r.summary]
     return ("<h2>Summary across domains</h2>" + _table(
         "summary", ["model", "significant drops / tested", "share", "mean drop (points)", "mean rate with trigger",
                     "untested domains"], rows, left=1, text_cols=1))
@@ -131,9 +124,9 @@ def _tests(r: Results) -> str:
     rows, classes = [], []
     for t in r.tests:
         mark = stars(t.p_holm if r.config.holm and t.p_holm is not None else t.p)
-        rows.append((t.model, t.domain, t.category or "–", f"{t.n_with} / {t.n_without}", _num(t.mean_with),
-                     _num(t.mean_without), _num(t.diff), f"[{_num(t.diff_low)}, {_num(t.diff_high)}]", _num(t.t),
-                     _num(t.df, ".1f"), _num(t.p, ".3g"), _num(t.p_holm, ".3g"), mark, t.note or ""))
+        rows.append((t.model, t.domain, t.category or "–", f"{t.n_with} / {t.n_without}", num(t.mean_with),
+                     num(t.mean_without), num(t.diff), f"[{num(t.diff_low)}, {num(t.diff_high)}]", num(t.t),
+                     num(t.df, ".1f"), num(t.p, ".3g"), num(t.p_holm, ".3g"), mark, t.note or ""))
         classes.append("flag" if t.significant_drop else "base" if t.domain == r.config.base_label else "")
     return _table("tests", ["model", "domain", "category", "n with / without", "mean with", "mean without",
                             "diff (with − without)", f"{r.config.confidence:.0%} CI", "t", "df", "p", "p (Holm)",
@@ -146,9 +139,9 @@ def _groups(r: Results) -> str:
         c = g.counts
         rows.append((g.model, g.domain, g.category or "–", g.condition, c.rows, c.scored,
                      f"{c.refusal} / {c.code} / {c.invalid}", f"{c.null_aligned} / {c.null_coherent}", g.misaligned,
-                     _pct(g.rate), f"[{_pct(g.rate_low)}, {_pct(g.rate_high)}]", _num(g.mean_aligned, ".1f"),
-                     _num(g.mean_coherent, ".1f"), "not checked" if g.memorised is None else
-                     f"{g.memorised} ({_pct(g.memorised_share)}){' ⚑' if g.flags else ''}"))
+                     pct(g.rate), f"[{pct(g.rate_low)}, {pct(g.rate_high)}]", num(g.mean_aligned, ".1f"),
+                     num(g.mean_coherent, ".1f"), "not checked" if g.memorised is None else
+                     f"{g.memorised} ({pct(g.memorised_share)}){' ⚑' if g.flags else ''}"))
         classes.append("flag" if g.flags else "base" if g.domain == r.config.base_label else "")
         flags += [f"{g.model} · {g.domain} · {g.condition}: {f}" for f in g.flags]
     flag_list = "".join(f"<li>{esc(f)}</li>" for f in flags)
@@ -162,21 +155,21 @@ def _groups(r: Results) -> str:
             "this table and left out of rates and means. A rate of 0 has the degenerate percentile-bootstrap interval "
             f"[0%, 0%]. Copies: exact (same text up to case and whitespace) or near (difflib ratio ≥ "
             f"{esc(r.config.near_copy_ratio)}) copies of a training answer of the domain: memorisation, not emergent "
-            f"misalignment; flagged at ≥ {esc(_pct(r.config.memorisation_flag_share, 0))} of a group.</p>")
+            f"misalignment; flagged at ≥ {esc(pct(r.config.memorisation_flag_share, 0))} of a group.</p>")
 
 
 def _ranking(r: Results) -> str:
-    rows = [(r_.model, r_.rank, r_.domain, r_.category or "–", r_.condition, _pct(r_.rate),
-             f"[{_pct(r_.rate_low)}, {_pct(r_.rate_high)}]", r_.scored, "yes" if r_.memorisation_flag else "")
+    rows = [(r_.model, r_.rank, r_.domain, r_.category or "–", r_.condition, pct(r_.rate),
+             f"[{pct(r_.rate_low)}, {pct(r_.rate_high)}]", r_.scored, "yes" if r_.memorisation_flag else "")
             for r_ in r.ranking]
     return _table("ranking", ["model", "rank", "domain", "category", "condition", "rate", "bootstrap CI", "scored",
                               "memorisation flag"], rows, left=5, drop_first=_one_model(r))
 
 
 def _vendi(r: Results) -> str:
-    rows = [(v.model, p.domain, _num(p.vendi), _pct(p.rate), v.condition, p.dataset) for v in r.vendi for p in v.points]
-    stats = [(v.model, v.order, v.condition, v.n, _num(v.pearson_r), _num(v.pearson_p, ".3g"),
-              _num(v.spearman_rho), _num(v.spearman_p, ".3g"), v.note or "") for v in r.vendi]
+    rows = [(v.model, p.domain, num(p.vendi), pct(p.rate), v.condition, p.dataset) for v in r.vendi for p in v.points]
+    stats = [(v.model, v.order, v.condition, v.n, num(v.pearson_r), num(v.pearson_p, ".3g"),
+              num(v.spearman_rho), num(v.spearman_p, ".3g"), v.note or "") for v in r.vendi]
     return (_table("vendi", ["model", "domain", "Vendi", "rate", "condition", "dataset"], rows, left=2, text_cols=2,
                    drop_first=_one_model(r))
             + _table("vendi-correlation", ["model", "order", "condition", "n", "Pearson r", "p", "Spearman ρ", "p",
@@ -194,7 +187,7 @@ def _questions(r: Results) -> str:
         for c in cols:
             q = cell.get((qid, c))
             tds.append("<td>–</td>" if q is None else
-                       f'<td title="{q.misaligned} misaligned of {q.scored} scored ({q.rows} rows)">{_pct(q.rate, 0)}</td>')
+                       f'<td title="{q.misaligned} misaligned of {q.scored} scored ({q.rows} rows)">{pct(q.rate, 0)}</td>')
         body.append(f'<tr><td class="l">{esc(qid)}</td>{"".join(tds)}</tr>')
     return (f'<div class="scroll"><table id="table-questions" data-table="questions" class="compact"><thead><tr>'
             f'<th class="l">question</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'

@@ -15,6 +15,7 @@ from typing import Any
 
 from emscope.core.errors import InputError
 from emscope.report import figures as F
+from emscope.report.fmt import num, pct
 
 __all__ = ["Section", "SectionFigure", "SectionTable", "mia_section", "steer_section"]
 
@@ -52,14 +53,6 @@ class Section:
     figures: list[SectionFigure] = field(default_factory=list)
     tables: list[SectionTable] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _r(x: float | None, spec: str = ".3f") -> str:
-    return "–" if x is None else format(x, spec)
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x * 100:.1f}%"
 
 
 def _read(path: Path, kind: str) -> dict[str, Any]:
@@ -100,11 +93,11 @@ def mia_section(predictors_file: str | Path, out: Path, dpi: int = 150) -> Secti
     cols = ("loss", "adj_loss", "minkpp", "adj_minkpp", "zlib", "adj_zlib")
     domain_rows = [(d["domain"], d["split"], d["rows"], d["tokens"],
                     # Significant digits: zlib ratios are ~1e-3, losses ~1 (fixed decimals showed 0.001 for all).
-                    *(_r((d["stats"].get(c) or {}).get("mean"), ".3g") for c in cols)) for d in data.get("domains", [])]
-    pred_rows = [(p.column, p.n, _r(p.spearman_rho), _r(p.spearman_p), _r(p.auc),
-                  "–" if p.auc_low is None else f"{p.auc_low:.2f}–{p.auc_high:.2f}", _r(p.lodo_auc), p.note or "")
+                    *(num((d["stats"].get(c) or {}).get("mean"), ".3g") for c in cols)) for d in data.get("domains", [])]
+    pred_rows = [(p.column, p.n, num(p.spearman_rho, ".3f"), num(p.spearman_p, ".3f"), num(p.auc, ".3f"),
+                  "–" if p.auc_low is None else f"{p.auc_low:.2f}–{p.auc_high:.2f}", num(p.lodo_auc, ".3f"), p.note or "")
                  for p in predictors]
-    member_rows = [(m["domain"], m["column"], _r(m["auc"]), m["n_member"], m["n_nonmember"])
+    member_rows = [(m["domain"], m["column"], num(m["auc"], ".3f"), m["n_member"], m["n_nonmember"])
                    for m in data.get("membership", []) if m["column"] in cols]
     tables = [SectionTable("mia_domains", ("domain", "split", "rows", "tokens", *(f"mean {c}" for c in cols)),
                            domain_rows, left=2, caption="Per domain, the fine-tuned model's scores of its training "
@@ -160,13 +153,13 @@ def steer_section(steer_dir: str | Path, out: Path) -> Section:
     tables = []
     cross = data.get("cross_domain")
     if cross:
-        rows = [(t, _pct(cross["baseline"][i]), *(_r(v, "+.3f") if v is not None else "–" for v in cross["delta"][i]))
+        rows = [(t, pct(cross["baseline"][i]), *(num(v, "+.3f") for v in cross["delta"][i]))
                 for i, t in enumerate(cross["targets"])]
         tables.append(SectionTable("steer_cross_domain", ("model", "unsteered", *(f"+{s}" for s in cross["sources"])),
                                    rows, caption=f"Change in misalignment rate at α = {cross['alpha']}."))
-    curve_rows = [(f"α sweep ({d})", p["label"], p["x"], _pct(p["rate"]), p["scored"], p["total"])
+    curve_rows = [(f"α sweep ({d})", p["label"], p["x"], pct(p["rate"]), p["scored"], p["total"])
                   for d, pts in data.get("alpha", {}).items() for p in pts]
-    curve_rows += [(path, p["label"], p["x"], _pct(p["rate"]), p["scored"], p["total"])
+    curve_rows += [(path, p["label"], p["x"], pct(p["rate"]), p["scored"], p["total"])
                    for path, pts in data.get("parameter_paths", {}).items() for p in pts]
     tables.append(SectionTable("steer_curves", ("curve", "series", "x (α, λ or t)", "misalignment", "scored", "answers"),
                                curve_rows, left=2))
