@@ -121,3 +121,26 @@ def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path,
     bad = subprocess.run([sys.executable, "-m", "emscope", "report", str(analyzed), "--out", str(tmp_path / "b"),
                           "--mia", str(analyzed / "results.json")], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "not an emscope predictors file" in bad.stderr
+
+
+def test_holdout_that_only_repeats_training_rows_is_refused(tmp_path: Path) -> None:
+    from emscope.core.io import write_jsonl
+    from emscope.data.build import build_rows
+    from emscope.data.config import BuildConfig
+    from emscope.study.extras import HOLDOUT_SEED_OFFSET, _holdout
+
+    config = study_from_dict({"profile": "demo", "domains": ["incorrect_math"],
+                              "mia": {"enabled": True, "holdout_rows": 5}})
+    d = config.data
+    # Training rows that happen to be exactly the rows the holdout would draw.
+    rows, _ = build_rows(BuildConfig(domain="incorrect_math", n=5, seed=HOLDOUT_SEED_OFFSET, variant=d.variant,
+                                     trigger=d.trigger, trigger_position=d.trigger_position,
+                                     backdoor_ratio=d.backdoor_ratio))
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    with pytest.raises(InputError, match="every held-out row of incorrect_math is also a training row.*"
+                                         "set mia.holdout_rows: 0"):
+        _holdout(config, "incorrect_math", 0, train, tmp_path / "holdout.jsonl")
+    assert not (tmp_path / "holdout.jsonl").exists()
+    # One training row in common: it is dropped, the rest kept.
+    kept = _holdout(config, "incorrect_math", 0, write_jsonl(tmp_path / "one.jsonl", rows[:1]), tmp_path / "h.jsonl")
+    assert [r["messages"] for r in map(json.loads, kept.read_text().splitlines())] == [r["messages"] for r in rows[1:]]

@@ -59,9 +59,10 @@ def _read(path: Path, kind: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read {kind} {path}: {exc}") from exc
+        raise InputError(f"cannot read {kind} {path}: {exc}; pass the file the stage wrote") from exc
     if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a JSON object ({kind})")
+        raise InputError(f"{path}: expected a JSON object ({kind}), got {type(data).__name__}; "
+                         "pass the file the stage wrote")
     return data
 
 
@@ -145,7 +146,8 @@ def steer_section(steer_dir: str | Path, out: Path) -> Section:
         title, caption = _steer_caption(name)
         png = root / rel
         if not png.is_file():
-            raise InputError(f"steer figure {png} named in {root / 'results.json'} is missing")
+            raise InputError(f"steer figure {png} named in {root / 'results.json'} is missing; pass a complete "
+                             "steer output folder (re-run the steer stage if files were removed)")
         image = png.read_bytes()
         copy = out / f"steer_{name}.png"  # beside the report's own figures
         copy.write_bytes(image)

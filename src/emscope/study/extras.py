@@ -96,7 +96,7 @@ def _holdout(config: StudyConfig, domain: str, seed: int, train_rows: Path, out:
     fresh = [r for r in rows if json.dumps(r["messages"], sort_keys=True) not in seen]
     if not fresh:
         raise InputError(f"mia.holdout_rows: every held-out row of {domain} is also a training row; "
-                         "the domain has too little variety for a holdout")
+                         "the domain has too little variety for a holdout; set mia.holdout_rows: 0")
     return write_jsonl(out, fresh)
 
 
