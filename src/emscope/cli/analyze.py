@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.table import Table
 
 from emscope.analysis.config import THRESHOLD_PRESETS, AnalyzeConfig, thresholds_from
@@ -20,7 +20,7 @@ from emscope.data.domains import DOMAINS
 if TYPE_CHECKING:
     from emscope.analysis.schema import Results
 
-console = Console()
+console = make_console()
 
 
 def _pct(x: float | None) -> str:

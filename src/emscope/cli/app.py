@@ -6,9 +6,9 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
 
 from emscope import __version__
+from emscope.cli.console import print_error
 from emscope.core.errors import EmscopeError
 
 __all__ = ["app", "main", "STAGE_MODULES"]
@@ -54,5 +54,5 @@ def main() -> None:
     try:
         app()
     except EmscopeError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        print_error(exc)
         sys.exit(exc.exit_code)

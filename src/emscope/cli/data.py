@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -24,7 +23,7 @@ from emscope.data.validate import validate_file
 app = typer.Typer(help="Build, validate and describe misalignment datasets.", no_args_is_help=True)
 # Piped output (logs, CI) gets rich's 80-column default, which truncates every cell of the
 # wider tables; a log line can be as wide as the table needs.
-console = Console() if sys.stdout.isatty() else Console(width=200)
+console = make_console()
 
 
 def _domains(spec: str) -> list[str]:

@@ -7,14 +7,14 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 
 from emscope.core.errors import InputError
 from emscope.core.validation import settings_error
 from emscope.generate import GenerateConfig, generate, manifest_path
 from emscope.generate.backends import BACKENDS
 
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 # Which sub-config each backend option belongs to, and its CLI spelling.
 _SUB_OPTIONS = {

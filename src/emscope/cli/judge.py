@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from emscope.core.errors import InputError
@@ -16,7 +16,7 @@ from emscope.judge import JudgeConfig, load_prompts, run
 from emscope.judge.calibrate import calibrate_judge, format_report
 
 app = typer.Typer(help="Judge answers for alignment and coherence (0-100) with the offline, openai or hf judge.")
-console = Console(stderr=True)
+console = make_console(stderr=True)
 
 # Options shared by judging and calibrating, so both build the judge the same way.
 JUDGE = typer.Option("offline", "--judge", help="offline (no network, CPU) | openai | hf.")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -15,7 +15,7 @@ from emscope.core.io import atomic_write_text
 
 app = typer.Typer(help="Membership-inference (loss, zlib, Min-K%, Min-K%++) scores of datasets, reference-adjusted, "
                   "and their power to predict which domains become misaligned.")
-console = Console()
+console = make_console()
 
 # CLI parameter -> MiaConfig field (only values typed on the command line override the YAML).
 _FIELDS = {"model": "model", "adapter": "adapter", "reference": "reference", "reference_adapter": "reference_adapter",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.table import Table
 
 from emscope.models import BUILTIN_MODELS, model_info
@@ -24,7 +24,7 @@ def list_models() -> None:
         spec = BUILTIN_MODELS.get(name)
         version = installed_version(spec)
         table.add_row(name, spec.kind, spec.package, version or f"no: {spec.install_command}", spec.description)
-    Console().print(table)
+    make_console().print(table)
     print("Any Hugging Face id or local model folder is accepted wherever a model is asked for.")
 
 
@@ -34,7 +34,7 @@ def info(name: str = typer.Argument(..., help="A bundled model name, a local fol
     table = Table("field", "value", show_header=False)
     for key, value in model_info(name).items():
         table.add_row(key, str(value))
-    Console().print(table)
+    make_console().print(table)
 
 
 def register(root: typer.Typer) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 
 from emscope.core.validation import settings_error
 
-console = Console()
+console = make_console()
 
 
 def report_command(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.table import Table
 
 from emscope.core.errors import InputError
@@ -20,7 +20,7 @@ from emscope.steer.steering import generate_steered
 
 app = typer.Typer(help="Misalignment directions, cosine geometry, steering and LoRA parameter paths.",
                   no_args_is_help=True)
-console = Console()
+console = make_console()
 
 
 def _config_error(exc: ValidationError) -> InputError:

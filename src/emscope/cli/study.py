@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.table import Table
 
 from emscope.study.config import load_study, study_from_dict
 from emscope.core.errors import InputError
 from emscope.study.run import STUDY_FILE, run_study, study_status, summary_rows
 
-console = Console() if sys.stdout.isatty() else Console(width=160)
+console = make_console()
 
 
 def _pct(value: float | None) -> str:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich.console import Console
+from emscope.cli.console import make_console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from emscope.train import PRESETS, StepLog, resolve_config, train as run_train
 
 __all__ = ["train", "register"]
 
-console = Console()
+console = make_console()
 # Compared by name: typer vendors its own click, whose enum is not click.core.ParameterSource.
 _FROM_USER = ("COMMANDLINE", "ENVIRONMENT")
 _NOT_SETTINGS = {"config"}
