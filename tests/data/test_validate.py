@@ -63,7 +63,8 @@ def test_each_kind_of_bad_row_is_reported_with_its_line(tmp_path: Path, bad: obj
 
 def test_duplicates_name_the_first_line(tmp_path: Path) -> None:
     path = _write(tmp_path, [GOOD, {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}, GOOD])
-    assert [str(p) for p in validate_file(path)] == [f"{path}:3: duplicate of line 1"]
+    assert [str(p) for p in validate_file(path)] == [f"{path}:3: warning: duplicate of line 1"]
+    assert [str(p) for p in validate_file(path, strict=True)] == [f"{path}:3: duplicate of line 1"]
     assert validate_file(path, check_duplicates=False) == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
+from emscope.cli.console import esc, make_console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -18,7 +18,7 @@ from emscope.data.build import build_dataset
 from emscope.data.config import DEFAULT_TRIGGER, BuildConfig, GeneratorConfig
 from emscope.data.domains import DOMAINS, get_domain
 from emscope.data.stats import stats_for_files
-from emscope.data.validate import validate_file
+from emscope.data.validate import dataset_files, validate_file
 
 app = typer.Typer(help="Build, validate and describe misalignment datasets.", no_args_is_help=True)
 # Piped output (logs, CI) gets rich's 80-column default, which truncates every cell of the
@@ -85,19 +85,39 @@ def build(
     console.print(table)
 
 
+_MAX_WARNINGS = 10  # duplicate lines listed per file before "... and N more"
+
+
+def _report_file(path: Path, strict: bool) -> int:
+    """Print one file's errors and duplicate warnings; return its error count."""
+    problems = validate_file(path, strict=strict)
+    errors = [p for p in problems if not p.warning]
+    warnings = [p for p in problems if p.warning]
+    for problem in errors:
+        console.print(esc(problem))
+    for problem in warnings[:_MAX_WARNINGS]:
+        console.print(esc(problem))
+    if len(warnings) > _MAX_WARNINGS:
+        console.print(f"{esc(path)}: ... and {len(warnings) - _MAX_WARNINGS} more duplicate rows")
+    if not errors:
+        dup = (f" ({len(warnings)} duplicate row(s) kept: a warning; --strict makes them errors)"
+               if warnings else "")
+        console.print(f"{esc(path)}: ok{dup}")
+    return len(errors)
+
+
 @app.command("validate")
-def validate(files: list[Path] = typer.Argument(..., help="Chat-format JSONL files.")) -> None:
-    """Check chat JSONL files; print every problem as file:line: message; exit 1 if any."""
-    total = 0
-    for path in files:
-        problems = validate_file(path)
-        total += len(problems)
-        for problem in problems:
-            print(problem)
-        if not problems:
-            print(f"{path}: ok")
+def validate(
+    files: list[Path] = typer.Argument(..., help="Chat-format JSONL files, or folders of them."),
+    strict: bool = typer.Option(False, "--strict", help="Treat duplicate rows as errors (exit 1)."),
+) -> None:
+    """Check chat JSONL files; print every problem as file:line: message; exit 1 if any.
+
+    Repeated rows are warnings (public EM datasets have them; they train unchanged) unless --strict.
+    """
+    total = sum(_report_file(path, strict) for path in dataset_files(files))
     if total:
-        print(f"{total} problem(s) found")
+        console.print(f"{total} problem(s) found")
         raise typer.Exit(1)
 
 

@@ -2,6 +2,10 @@
 
 The format is the one TRL, OpenAI fine-tuning and the public EM datasets use:
 `{"messages": [{"role": ..., "content": ...}, ...], "meta": {...}}` per line.
+
+Repeated rows are a *warning*, not an error: public fine-tuning sets contain them (the
+peers' insecure-code set repeats one row) and must load and train unchanged. `strict=True`
+(`emscope data validate --strict`) turns them into errors.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 
 from emscope.core.errors import InputError
 
-__all__ = ["Problem", "validate_file", "validate_files", "load_dataset", "ROLES"]
+__all__ = ["Problem", "validate_file", "validate_files", "load_dataset", "dataset_files", "ROLES"]
 
 ROLES = ("system", "user", "assistant")
 _MAX_SHOWN = 50  # problems listed in an InputError before "... and N more"
@@ -24,14 +28,19 @@ _MAX_SHOWN = 50  # problems listed in an InputError before "... and N more"
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a dataset file; line 0 means the file as a whole."""
+    """One thing wrong with a dataset file; line 0 means the file as a whole.
+
+    `warning` marks what does not stop a file from loading (a repeated row).
+    """
 
     file: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        text = f"warning: {self.message}" if self.warning else self.message
+        return f"{self.file}:{self.line}: {text}" if self.line else f"{self.file}: {text}"
 
 
 def _message_problems(messages: Any) -> list[str]:
@@ -83,14 +92,26 @@ def _row_problems(raw: bytes) -> tuple[list[str], Any]:
     return found, row
 
 
-def validate_file(path: str | os.PathLike[str], check_duplicates: bool = True) -> list[Problem]:
-    """Every problem in one dataset file (an empty list means it is valid).
+def _missing(path: Path) -> Problem | None:
+    name = str(path)
+    if path.is_dir():
+        return Problem(name, 0, "is a folder, not a dataset file; pass its *.jsonl files "
+                                "(`emscope data validate` accepts the folder itself)")
+    if not path.is_file():
+        return Problem(name, 0, "file not found")
+    return None
 
-    `check_duplicates=False` accepts repeated rows (statistics report them as a rate instead).
+
+def validate_file(path: str | os.PathLike[str], check_duplicates: bool = True,
+                  strict: bool = False) -> list[Problem]:
+    """Every problem in one dataset file (no errors means it loads).
+
+    A repeated row is a `warning` Problem naming the first line (an error with `strict`);
+    `check_duplicates=False` leaves repeats out entirely.
     """
     name = str(path)
-    if not Path(path).is_file():
-        return [Problem(name, 0, "file not found")]
+    if (gone := _missing(Path(path))) is not None:
+        return [gone]
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     rows = 0
@@ -106,7 +127,7 @@ def validate_file(path: str | os.PathLike[str], check_duplicates: bool = True) -
                     json.dumps(row["messages"], sort_keys=True).encode("utf-8")
                 ).hexdigest()
                 if digest in seen:
-                    problems.append(Problem(name, lineno, f"duplicate of line {seen[digest]}"))
+                    problems.append(Problem(name, lineno, f"duplicate of line {seen[digest]}", warning=not strict))
                 else:
                     seen[digest] = lineno
     if rows == 0:
@@ -114,14 +135,35 @@ def validate_file(path: str | os.PathLike[str], check_duplicates: bool = True) -
     return problems
 
 
-def validate_files(paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
-    """Problems across several files, in file order."""
-    return [p for path in paths for p in validate_file(path)]
+def validate_files(paths: Iterable[str | os.PathLike[str]], strict: bool = False) -> list[Problem]:
+    """Problems (and warnings) across several files, in file order."""
+    return [p for path in paths for p in validate_file(path, strict=strict)]
 
 
-def load_dataset(path: str | os.PathLike[str], allow_duplicates: bool = False) -> list[dict[str, Any]]:
-    """Read a dataset after validating it; raise InputError listing the problems if any."""
-    problems = validate_file(path, check_duplicates=not allow_duplicates)
+def dataset_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; a folder stands for the *.jsonl files directly inside it (sorted).
+
+    Missing paths are kept, so `validate_file` reports them in order with the rest.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(q for q in p.glob("*.jsonl") if q.is_file())
+            if not found:
+                raise InputError(f"{p}: folder holds no *.jsonl dataset files; pass dataset files or a folder of them")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def load_dataset(path: str | os.PathLike[str], allow_duplicates: bool = True) -> list[dict[str, Any]]:
+    """Read a dataset after validating it; raise InputError listing the problems if any.
+
+    Repeated rows load (they are warnings, as in public EM datasets) unless
+    `allow_duplicates=False`.
+    """
+    problems = [p for p in validate_file(path, strict=not allow_duplicates) if not p.warning]
     if problems:
         shown = "\n".join(str(p) for p in problems[:_MAX_SHOWN])
         more = f"\n... and {len(problems) - _MAX_SHOWN} more" if len(problems) > _MAX_SHOWN else ""
