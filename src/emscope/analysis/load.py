@@ -2,7 +2,9 @@
 
 A judged row (docs/formats.md) is an answer row plus `aligned`, `coherent`, `verdict`, `judge`.
 Rows with null scores are kept and counted, never dropped. Files from different judges, or
-rows that record different misalignment thresholds, cannot be analysed together.
+rows that record different misalignment thresholds, cannot be analysed together, and no
+answer may be counted twice (a file given twice, a folder plus a file in it, two runs of
+the same sample): that would inflate n and shrink every p-value without a word.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from emscope.analysis.config import AnalyzeConfig, Thresholds
 from emscope.core.errors import InputError
 from emscope.core.io import expand_jsonl_paths
 
-__all__ = ["VERDICTS", "COLUMNS", "load_judged", "check_mixing"]
+__all__ = ["VERDICTS", "COLUMNS", "load_judged", "check_mixing", "identities"]
 
 VERDICTS = ("scored", "refusal", "code", "invalid")
 COLUMNS = ("file", "line", "model", "adapter", "domain", "condition", "question_id", "question",
@@ -77,35 +79,92 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
     }
 
 
-def _read_file(path: Path, base_label: str, problems: list[str]) -> list[dict[str, Any]]:
+# What makes two rows the same sample when they carry no (or different) ids. `domain`, `seed`
+# and `trigger` are in the key too: rows that differ in them are different samples (a
+# fine-tuned model can be named by its domain alone, as in converted third-party files).
+_SAMPLE_FIELDS = ("model", "adapter", "domain", "condition", "trigger", "question_id", "paraphrase_index",
+                  "sample_index", "seed")
+
+
+def identities(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The keys that identify a judged row as one answer: its `id`, and its sample coordinates
+    (model, adapter, condition, question, paraphrase, sample index) when `sample_index` is set."""
+    keys = []
+    if isinstance(row.get("id"), str) and row["id"]:
+        keys.append(("id", row["id"]))
+    if row.get("sample_index") is not None:
+        coords = {k: row.get(k) for k in _SAMPLE_FIELDS}
+        coords["question_id"] = row.get("question_id") or row.get("question")
+        keys.append(("sample", json.dumps(coords, sort_keys=True, default=str)))
+    return keys
+
+
+def _read_file(path: Path, base_label: str, problems: list[str],
+               seen: dict[tuple[str, str], str], repeats: list[str]) -> list[dict[str, Any]]:
     rows = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        for i, text in enumerate(fh, 1):
-            if not text.strip():
+    with open(path, "rb") as fh:  # bytes: a non-UTF-8 line is reported as file:line, not raised
+        for i, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
             try:
-                rows.append(_parse(json.loads(text), str(path), i, base_label))
+                row = json.loads(raw.decode("utf-8"))
+                rows.append(_parse(row, str(path), i, base_label))
+            except UnicodeDecodeError as exc:
+                problems.append(f"{path}:{i}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                                "re-save the file as UTF-8")
+                continue
             except (ValueError, json.JSONDecodeError) as exc:
                 msg = "invalid JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)
                 problems.append(f"{path}:{i}: {msg}")
+                continue
+            _note_repeats(row, f"{path}:{i}", seen, repeats)
     if not rows and not problems:
         problems.append(f"{path}: no judged rows")
     return rows
 
 
+def _note_repeats(row: dict[str, Any], where: str, seen: dict[tuple[str, str], str], repeats: list[str]) -> None:
+    for key in identities(row):
+        first = seen.setdefault(key, where)
+        if first != where:
+            what = f"id {key[1]!r}" if key[0] == "id" else "model, adapter, condition, question, paraphrase, sample index"
+            repeats.append(f"{where} repeats {first} (same {what})")
+            return
+
+
+def _unique_files(files: list[Path]) -> None:
+    seen: dict[Path, Path] = {}
+    for f in files:
+        first = seen.setdefault(f.resolve(), f)
+        if first is not f:
+            raise InputError(f"{f}: judged file given more than once (also as {first}; a folder stands for every "
+                             "*.jsonl in it): its rows would be counted twice. Pass each judged file once.")
+
+
 def load_judged(paths: Sequence[str | Path], config: AnalyzeConfig) -> pd.DataFrame:
     """All rows of the judged files (one DataFrame row per input row); InputError on any problem."""
     files = expand_jsonl_paths(paths, "judged")
+    _unique_files(files)
     problems: list[str] = []
+    repeats: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
     rows: list[dict[str, Any]] = []
     for path in files:
-        rows.extend(_read_file(path, config.base_label, problems))
+        rows.extend(_read_file(path, config.base_label, problems, seen, repeats))
     if problems:
-        more = f"\n... and {len(problems) - _MAX_PROBLEMS} more" if len(problems) > _MAX_PROBLEMS else ""
-        raise InputError("judged input has problems:\n" + "\n".join(problems[:_MAX_PROBLEMS]) + more)
+        raise InputError("judged input has problems:\n" + _shown(problems))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    check_mixing(frame, config.thresholds)
+    check_mixing(frame, config.thresholds)  # first: rows of two judges are a different mistake
+    if repeats:
+        raise InputError(f"{len(repeats)} judged row(s) repeat an earlier row, so the same answers would be "
+                         "counted twice:\n" + _shown(repeats, 10) + "\nPass each judged file once, and drop "
+                         "repeated runs (e.g. a seed or domain listed twice) before analysing.")
     return frame
+
+
+def _shown(lines: list[str], limit: int = _MAX_PROBLEMS) -> str:
+    more = f"\n... and {len(lines) - limit} more" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
 
 
 def _by_value(frame: pd.DataFrame, column: str) -> dict[str, list[str]]:
