@@ -8,7 +8,7 @@ import sys
 import typer
 
 from emscope import __version__
-from emscope.cli.console import print_error
+from emscope.cli.console import print_error, widen_typer_when_piped
 from emscope.core.errors import EmscopeError
 
 __all__ = ["app", "main", "STAGE_MODULES"]
@@ -16,6 +16,8 @@ __all__ = ["app", "main", "STAGE_MODULES"]
 # One CLI module per stage, in pipeline order; each exposes `register(app)` and joins the
 # CLI by being listed here. Heavy imports stay inside the commands, so startup stays fast.
 STAGE_MODULES = ("data", "models", "train", "generate", "judge", "analyze", "report", "mia", "steer", "study")
+
+widen_typer_when_piped()  # --help and usage errors: one line per option, whatever COLUMNS says
 
 app = typer.Typer(
     name="emscope",

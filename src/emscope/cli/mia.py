@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from emscope.cli.console import make_console
 from rich.progress import Progress
 from rich.table import Table
 
+from emscope.cli.console import esc, make_console
 from emscope.core.io import atomic_write_text
 
 app = typer.Typer(help="Membership-inference (loss, zlib, Min-K%, Min-K%++) scores of datasets, reference-adjusted, "
@@ -45,7 +45,7 @@ def _mean_table(summary: Any, prefix: str, title: str) -> Table:
     table = Table("domain", "split", *counts, *heads, title=title, title_justify="left")
     for agg in summary.domains:
         cells = [] if prefix else [str(agg.scored) + (f" ({agg.errors} err)" if agg.errors else ""), str(agg.tokens)]
-        table.add_row(agg.domain, agg.split, *cells,
+        table.add_row(esc(agg.domain), esc(agg.split), *cells,
                       *(_num(agg.stats[h].mean, ".4f" if "zlib" in h else ".3f") for h in heads))
     return table
 
@@ -56,7 +56,7 @@ def _membership_table(summary: Any, prefix: str) -> Table:
                   title_justify="left")
     for domain in sorted({m.domain for m in summary.membership}):
         by = {m.column: m.auc for m in summary.membership if m.domain == domain}
-        table.add_row(domain, *(_num(by.get(c), ".3f") for c in cols))
+        table.add_row(esc(domain), *(_num(by.get(c), ".3f") for c in cols))
     return table
 
 
@@ -74,8 +74,8 @@ def _print_summary(summary: Any, out: Path) -> None:
     console.print(f"{t.scored_tokens:,} assistant tokens; {t.tokens_per_s:,.0f} scored tokens/s ({summary.precision}, "
                   f"reference: {summary.reference_mode}); load {t.load_s:.1f}s", highlight=False)
     for note in summary.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
-    console.print(f"rows: {out}  summary: {summary_path(out)}", highlight=False)
+        console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
+    console.print(f"rows: {esc(out)}  summary: {esc(summary_path(out))}", highlight=False)
 
 
 @app.callback(invoke_without_command=True)
@@ -109,7 +109,7 @@ def score(
         raise InputError("--out is required: where to write the per-example scores (.jsonl)")
     cfg = resolve_config(load_yaml_section(config) if config else None, _explicit(ctx))
     if not force and (cached := find_cached(cfg, out)) is not None:
-        console.print(f"cached: {out} already holds these scores (key {cached.key}); --force to score again",
+        console.print(f"cached: {esc(out)} already holds these scores (key {cached.key}); --force to score again",
                       highlight=False)
         _print_summary(cached, out)
         return
@@ -132,7 +132,7 @@ def _predictor_table(preds: list[Any]) -> Table:
     for p in preds:
         rho = "-" if p.spearman_rho is None else f"{p.spearman_rho:+.2f} ({p.spearman_p:.2g})"
         auc = "-" if p.auc is None else f"{p.auc:.2f}" + ("" if p.auc_low is None else f" [{p.auc_low:.2f},{p.auc_high:.2f}]")
-        table.add_row(p.column, str(p.n), rho, auc, _num(p.lodo_auc, ".2f"), _num(p.lodo_accuracy, ".2f"))
+        table.add_row(esc(p.column), str(p.n), rho, auc, _num(p.lodo_auc, ".2f"), _num(p.lodo_accuracy, ".2f"))
     return table
 
 
@@ -148,7 +148,7 @@ def _domain_table(preds: list[Any]) -> Table:
             rows.setdefault(q.domain, {"rate": q.rate, "above": q.above_median})[p.column] = q.score
     for domain in sorted(rows, key=lambda d: -rows[d]["rate"]):
         r = rows[domain]
-        table.add_row(domain, f"{r['rate']:.1%}", "yes" if r["above"] else "no",
+        table.add_row(esc(domain), f"{r['rate']:.1%}", "yes" if r["above"] else "no",
                       *(_num(r.get(c), ".4f") for c in cols))
     return table
 
@@ -176,7 +176,7 @@ def predict(
     console.print(_predictor_table(preds))
     console.print(_domain_table(preds))
     for note in notes + [f"{p.column}: {p.note}" for p in preds if p.note]:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     if json_out:
         atomic_write_text(json_out, json.dumps({"notes": notes, "predictors": [p.model_dump() for p in preds]},
                                                indent=2) + "\n")
@@ -188,7 +188,7 @@ def predict(
         for p in preds:
             if p.n:
                 scatter_figure(p).savefig(figures / f"scatter_{p.column}.png", dpi=120, bbox_inches="tight")
-        console.print(f"figures written to {figures}", highlight=False)
+        console.print(f"figures written to {esc(figures)}", highlight=False)
 
 
 def register(root: typer.Typer) -> None:

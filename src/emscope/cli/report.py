@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
 
+from emscope.cli.console import esc, make_console
 from emscope.core.validation import settings_error
 
 console = make_console()
@@ -33,8 +33,8 @@ def report_command(
         raise settings_error(exc, "report settings", as_flags=True) from exc
     outputs = report(config, results_dir, out, mia=mia, steer=steer)
     for name, fig in outputs.figures.items():
-        console.print(f"{name}: " + (f"{fig.png}, {fig.svg}" if fig else "not drawn (nothing to plot)"), highlight=False)
-    console.print(f"report: {outputs.html}", highlight=False)
+        console.print(f"{esc(name)}: " + (f"{esc(fig.png)}, {esc(fig.svg)}" if fig else "not drawn (nothing to plot)"), highlight=False)
+    console.print(f"report: {esc(outputs.html)}", highlight=False)
 
 
 def register(root: typer.Typer) -> None:

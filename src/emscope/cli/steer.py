@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
 from rich.table import Table
 
+from emscope.cli.console import esc, make_console
 from emscope.core.errors import InputError
 from emscope.core.validation import settings_error
 from emscope.steer.config import ActivationConfig, DirectionConfig, SteerGenerationConfig, SteeringConfig
@@ -87,16 +87,16 @@ def cosine(
         (na, a), (nb, b) = dirs.items()
         layers, values = cosine_profile(a, b)
         _, chance = random_cosine_profile(a, seed=0)
-        table = Table("layer", f"cos({na}, {nb})", "random (equal norm)")
+        table = Table("layer", f"cos({esc(na)}, {esc(nb)})", "random (equal norm)")
         for l, v, r in zip(layers, values, chance):
             table.add_row(str(l), f"{v:+.3f}", f"{r:+.3f}")
         console.print(table)
         fig = figures.cosine_profile_figure({f"{na} vs {nb}": (layers, values)}, (layers, chance))
     else:
         matrix = cosine_matrix(dirs, layer)
-        table = Table("", *matrix.names)
+        table = Table("", *(esc(n) for n in matrix.names))
         for name, row in zip(matrix.names, matrix.values):
-            table.add_row(name, *(f"{v:+.2f}" for v in row))
+            table.add_row(esc(name), *(f"{v:+.2f}" for v in row))
         console.print(table)
         fig = figures.cosine_heatmap_figure(matrix)
     if figure:
@@ -131,11 +131,11 @@ def generate(
     net, tokenizer = load_model_with_adapter(model, adapter)
     unsteered = generate_steered(net, tokenizer, prompt, None, None, gen)
     for p, answer in zip(prompt, unsteered):
-        console.print(f"[bold]{p}[/]\n  unsteered: {answer}", highlight=False)
+        console.print(f"[bold]{esc(p)}[/]\n  unsteered: {esc(answer)}", highlight=False)
     for steer in steers:
         label = f"α={steer.alpha:g}" if steer.mode == "add" else "ablated"
         for p, answer in zip(prompt, generate_steered(net, tokenizer, prompt, dirs, steer, gen)):
-            console.print(f"[bold]{p}[/]\n  {label}: {answer}", highlight=False)
+            console.print(f"[bold]{esc(p)}[/]\n  {label}: {esc(answer)}", highlight=False)
 
 
 @app.command("scale-adapter")

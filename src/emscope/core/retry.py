@@ -13,7 +13,9 @@ The pieces:
 - `Retrier`: runs an attempt callable with jittered exponential backoff, honours a server's
   Retry-After for every worker at once, and stops early when an abort event is set.
 
-Imports nothing else of emscope but core.http, and not openai itself: callers pass the
+Every message is redacted (core.secrets): a server that echoes the API key in its error
+body must not get it printed. Imports nothing else of emscope but core.http and
+core.secrets, and not openai itself: callers pass the
 imported module so that the package stays optional.
 """
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from emscope.core.http import retry_after_seconds
+from emscope.core.secrets import redact, register_secret
 
 __all__ = [
     "AttemptFailed",
@@ -64,6 +67,22 @@ def short(text: object, limit: int = 200) -> str:
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
+def _sent_key(err: BaseException) -> str | None:
+    """The bearer token the failed request carried (the key the client actually used), if any."""
+    try:
+        auth = err.request.headers.get("authorization", "")  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no request attached (or not httpx): nothing to learn
+        return None
+    scheme, _, token = str(auth).partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _failed(err: BaseException, message: str, **kwargs: Any) -> AttemptFailed:
+    """An AttemptFailed whose message hides the request's key and every other known secret."""
+    register_secret(_sent_key(err))
+    return AttemptFailed(redact(message), **kwargs)
+
+
 @contextmanager
 def openai_errors(openai: Any, timeout_s: float) -> Iterator[None]:
     """Turn the openai client's exceptions raised in the block into `AttemptFailed`.
@@ -72,7 +91,8 @@ def openai_errors(openai: Any, timeout_s: float) -> Iterator[None]:
     the message). HTTP 408/409/429/5xx, timeouts, dropped connections and unparsable bodies
     are retryable, unless the server's `x-should-retry` header says otherwise; 401/403/404
     are fatal. Wrap only the request itself, so that no other ValueError is mistaken for a
-    malformed response.
+    malformed response. Messages are redacted: the key sent, and every secret
+    core.secrets knows, read `***`.
     """
     try:
         yield
@@ -83,22 +103,22 @@ def openai_errors(openai: Any, timeout_s: float) -> Iterator[None]:
         should = err.response.headers.get("x-should-retry")
         if should in ("true", "false"):  # the server's explicit word wins, as in the client
             retryable = should == "true"
-        raise AttemptFailed(
-            f"HTTP {status}: {short(err.message)}{hint}",
+        raise _failed(
+            err, f"HTTP {status}: {short(err.message)}{hint}",
             retryable=retryable,
             retry_after=retry_after_seconds(err.response.headers),
             fatal=status in FATAL_STATUSES,
         ) from None
-    except openai.APITimeoutError:  # a subclass of APIConnectionError, so it comes first
-        raise AttemptFailed(f"timed out after {timeout_s:g} s", retryable=True) from None
+    except openai.APITimeoutError as err:  # a subclass of APIConnectionError, so it comes first
+        raise _failed(err, f"timed out after {timeout_s:g} s", retryable=True) from None
     except openai.APIConnectionError as err:
         cause = err.__cause__ or err
-        raise AttemptFailed(f"connection error: {type(cause).__name__}: {short(cause)}",
-                            retryable=True) from None
+        raise _failed(err, f"connection error: {type(cause).__name__}: {short(cause)}",
+                      retryable=True) from None
     except (openai.OpenAIError, ValueError) as err:
         # An unparsable or invalid body (JSONDecodeError is a ValueError): transient.
-        raise AttemptFailed(f"malformed response: {type(err).__name__}: {short(err)}",
-                            retryable=True) from None
+        raise _failed(err, f"malformed response: {type(err).__name__}: {short(err)}",
+                      retryable=True) from None
 
 
 @dataclass(frozen=True)
