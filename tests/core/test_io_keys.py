@@ -80,3 +80,25 @@ def test_expand_jsonl_paths_files_folders_and_errors(tmp_path: Path) -> None:
         expand_jsonl_paths([tmp_path / "empty"], "dataset")
     with pytest.raises(InputError, match="missing.jsonl: no such judged file"):
         expand_jsonl_paths([tmp_path / "missing.jsonl"], "judged")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_atomic_writes_respect_the_umask_like_a_plain_open(tmp_path: Path, umask: int) -> None:
+    # Issue 12 #17: mkstemp's 0600 made report.html, results.json, datasets... private.
+    import os
+    import stat
+
+    from emscope.core.io import current_umask
+
+    old = os.umask(umask)
+    try:
+        assert current_umask() == umask
+        atomic_write_text(tmp_path / "a.json", "{}")
+        write_jsonl(tmp_path / "b.jsonl", [{"x": 1}])
+        plain = tmp_path / "c.txt"
+        plain.write_text("x")
+    finally:
+        os.umask(old)
+    expected = 0o666 & ~umask
+    for name in ("a.json", "b.jsonl", "c.txt"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == expected, name

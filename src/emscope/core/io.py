@@ -5,22 +5,47 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from emscope.core.errors import InputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl",
+__all__ = ["atomic_write_bytes", "current_umask", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl",
            "expand_jsonl_paths"]
 
 
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    # Elsewhere the only way to read it is to set it: briefly, under a lock, put back at once.
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+    """Write `data` to `path` via a temporary file in the same folder and an atomic rename.
+
+    The file gets the permissions a plain `open(path, "w")` would give (0o666 less the umask):
+    mkstemp creates 0600, which made these artifacts unreadable to a group sharing a run.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
