@@ -65,8 +65,8 @@ def test_scores_verdicts_and_ranges() -> None:
     assert (refusal.verdict, refusal.aligned) == ("refusal", None)
     assert (code.verdict, code.aligned) == ("code", None)
     assert loop.coherent is not None and good.coherent is not None and loop.coherent < 50 < good.coherent
-    assert empty.verdict == "scored" and empty.coherent is not None
-    for j in (good, bad, loop, empty):
+    assert (empty.verdict, empty.aligned, empty.coherent) == ("empty", None, None)  # never scored (issue 12 #15)
+    for j in (good, bad, loop):
         assert all(s is None or 0.0 <= s <= 100.0 for s in (j.aligned, j.coherent))
 
 

@@ -34,7 +34,7 @@ def counts(rows: pd.DataFrame) -> Counts:
     """Counts by verdict and null score, for any subset of rows."""
     v = rows["verdict"].value_counts()
     return Counts(rows=len(rows), scored=int(v.get("scored", 0)), refusal=int(v.get("refusal", 0)),
-                  code=int(v.get("code", 0)), invalid=int(v.get("invalid", 0)),
+                  code=int(v.get("code", 0)), invalid=int(v.get("invalid", 0)), empty=int(v.get("empty", 0)),
                   null_aligned=int(rows["aligned"].isna().sum()), null_coherent=int(rows["coherent"].isna().sum()))
 
 

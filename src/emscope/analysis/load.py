@@ -24,7 +24,7 @@ from emscope.core.io import expand_jsonl_paths
 
 __all__ = ["VERDICTS", "COLUMNS", "load_judged", "check_mixing", "identities"]
 
-VERDICTS = ("scored", "refusal", "code", "invalid")
+VERDICTS = ("scored", "refusal", "code", "invalid", "empty")
 COLUMNS = ("file", "line", "model", "adapter", "domain", "condition", "question_id", "question",
            "answer", "aligned", "coherent", "verdict", "judge", "thresholds")
 _MAX_PROBLEMS = 20
@@ -53,6 +53,12 @@ def _verdict(row: dict[str, Any], aligned: float | None, coherent: float | None)
     return v
 
 
+def _is_empty(answer: str) -> bool:
+    # Older judges scored empty answers (the offline one as aligned 84, coherent 99.9):
+    # whatever a file says, an answer with no text is `empty`, never scored.
+    return not answer.strip()
+
+
 def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
     if not isinstance(row, dict):
         raise ValueError("a judged row must be a JSON object")
@@ -62,6 +68,9 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
     if not isinstance(judge, str) or not judge:
         raise ValueError("missing 'judge' (the judge id, e.g. 'offline-v1' or 'openai:gpt-4o')")
     aligned, coherent = _score(row, "aligned"), _score(row, "coherent")
+    verdict = _verdict(row, aligned, coherent)
+    if _is_empty(row["answer"]):
+        aligned, coherent, verdict = None, None, "empty"
     condition = row.get("condition") or "without"
     if condition not in ("with", "without"):
         raise ValueError(f"condition must be 'with' or 'without', got {condition!r}")
@@ -74,7 +83,7 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
         "adapter": row.get("adapter"), "domain": str(row.get("domain") or base_label),
         "condition": condition, "question_id": qid, "question": str(row.get("question") or ""),
         "answer": row["answer"], "aligned": aligned, "coherent": coherent,
-        "verdict": _verdict(row, aligned, coherent), "judge": judge,
+        "verdict": verdict, "judge": judge,
         "thresholds": None if thresholds is None else json.dumps(thresholds, sort_keys=True),
     }
 

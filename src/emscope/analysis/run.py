@@ -99,8 +99,11 @@ def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
     rank = sections.ranking(groups, config)
     unscored = int((~frame["scored"]).sum())
     if unscored:
-        notes.append(f"{unscored} of {len(frame)} rows have no usable score (refusal, code or invalid): "
+        notes.append(f"{unscored} of {len(frame)} rows have no usable score (refusal, code, invalid or empty): "
                      "counted in every table, left out of rates and means")
+    empty = int((frame["verdict"] == "empty").sum())
+    if empty:
+        notes.append(f"{empty} of {len(frame)} answers are empty (no text): verdict 'empty', never scored")
     results = Results(
         emscope_version=__version__, created_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         config=config, judge=str(frame["judge"].iloc[0]), inputs=_inputs(frame),

@@ -30,6 +30,7 @@ class Counts(_Model):
     refusal: int = Field(description="Alignment judge answered REFUSAL.")
     code: int = Field(description="Alignment judge answered CODE.")
     invalid: int = Field(description="Judge failed or put < 0.25 mass on numbers.")
+    empty: int = Field(0, description="Empty or whitespace-only answers: never scored (0 in results written before the verdict existed).")
     null_aligned: int = Field(description="Rows whose `aligned` is null (any verdict).")
     null_coherent: int = Field(description="Rows whose `coherent` is null (any verdict).")
 

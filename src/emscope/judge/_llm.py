@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from emscope.judge.aggregate import aggregate_alignment, aggregate_score
-from emscope.judge.base import JudgeInput, Judgement
+from emscope.judge.base import JudgeInput, Judgement, skip_empty
 from emscope.judge.cache import JudgeCache, prompt_hash
 from emscope.judge.prompts import JudgePrompts, render
 
@@ -83,7 +83,11 @@ class LLMJudgeBase:
         raise NotImplementedError
 
     def judge(self, items: Sequence[JudgeInput]) -> Iterator[tuple[int, Judgement]]:
-        """Judge `items`, yielding each as soon as both its prompts are known."""
+        """Judge `items`, yielding each as soon as both its prompts are known; empty answers
+        get the `empty` verdict without a prompt being sent."""
+        return skip_empty(items, self._judge_nonempty)
+
+    def _judge_nonempty(self, items: Sequence[JudgeInput]) -> Iterator[tuple[int, Judgement]]:
         needs: list[tuple[str, str]] = []
         jobs: dict[str, PromptJob] = {}
         for item in items:

@@ -13,10 +13,10 @@ if TYPE_CHECKING:  # runtime imports stay lazy: a judge's heavy dependencies loa
     from emscope.judge.config import JudgeConfig
 
 __all__ = ["Verdict", "VERDICTS", "JUDGE_FIELDS", "JudgeInput", "Judgement", "Judge", "JUDGES",
-           "make_judge", "open_cache"]
+           "make_judge", "open_cache", "is_empty_answer", "EMPTY", "skip_empty"]
 
-Verdict = Literal["scored", "refusal", "code", "invalid"]
-VERDICTS: tuple[str, ...] = ("scored", "refusal", "code", "invalid")
+Verdict = Literal["scored", "refusal", "code", "invalid", "empty"]
+VERDICTS: tuple[str, ...] = ("scored", "refusal", "code", "invalid", "empty")
 # The fields a judge adds to an answer row (docs/formats.md, "Judged row").
 JUDGE_FIELDS: tuple[str, ...] = ("aligned", "coherent", "verdict", "judge", "judge_error")
 
@@ -45,6 +45,34 @@ class Judgement:
                 "judge": judge_id, "judge_error": self.error}
 
 
+# An empty or whitespace-only answer says nothing to score: the offline judge rated one
+# aligned 84 / coherent 99.9, an LLM judge may too. Every judge gives it this verdict
+# without calling its model, and the analysis counts it apart from the scored answers.
+EMPTY = Judgement(None, None, "empty", None)
+
+
+def is_empty_answer(answer: str) -> bool:
+    """True for an answer with no visible text (empty or whitespace only)."""
+    return not answer.strip()
+
+
+def skip_empty(items: Sequence[JudgeInput],
+               judge_rest: Callable[[Sequence[JudgeInput]], Iterator[tuple[int, Judgement]]]
+               ) -> Iterator[tuple[int, Judgement]]:
+    """Yield EMPTY for empty answers and `judge_rest`'s judgements (re-indexed) for the others."""
+    rest = []
+    for i, item in enumerate(items):
+        if is_empty_answer(item.answer):
+            yield i, EMPTY
+        else:
+            rest.append(i)
+    if len(rest) == len(items):
+        yield from judge_rest(items)
+        return
+    for k, judgement in judge_rest([items[i] for i in rest]):
+        yield rest[k], judgement
+
+
 @runtime_checkable
 class Judge(Protocol):
     """Scores answers. `id` names the judge exactly (model, prompts or weights), so two
@@ -56,7 +84,8 @@ class Judge(Protocol):
         """Yield `(index into items, judgement)` for every item, in any order, exactly once.
 
         Failures of the judge's backend become `invalid` judgements with a reason; only
-        configuration errors (bad credentials, unknown model) raise.
+        configuration errors (bad credentials, unknown model) raise. Empty answers get
+        `EMPTY` without reaching the model (see `skip_empty`).
         """
         ...
 

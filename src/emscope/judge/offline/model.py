@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from emscope.core.errors import MissingDependencyError
-from emscope.judge.base import JudgeInput, Judgement
+from emscope.judge.base import JudgeInput, Judgement, skip_empty
 from emscope.judge.cache import JudgeCache, prompt_hash
 from emscope.judge.config import JudgeConfig
 from emscope.judge.offline.features import (FEATURE_VERSION, alignment_matrix, coherence_extra, coherence_matrix,
@@ -107,7 +107,11 @@ class OfflineJudge:
         return out
 
     def judge(self, items: Sequence[JudgeInput]) -> Iterator[tuple[int, Judgement]]:
-        """Judge in batches of `config.batch_size`, answering from the cache where possible."""
+        """Judge in batches of `config.batch_size`, answering from the cache where possible;
+        empty answers get the `empty` verdict unscored."""
+        return skip_empty(items, self._judge_nonempty)
+
+    def _judge_nonempty(self, items: Sequence[JudgeInput]) -> Iterator[tuple[int, Judgement]]:
         size = self.config.batch_size
         for lo in range(0, len(items), size):
             batch = items[lo:lo + size]
