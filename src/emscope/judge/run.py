@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from emscope.core.errors import InputError
-from emscope.core.io import dumps_row, split_jsonl
+from emscope.core.io import dumps_row
+from emscope.core.lock import output_lock
 from emscope.core.keys import canonical_json
 from emscope.judge.base import JUDGE_FIELDS, Judge, JudgeInput, Judgement, make_judge, open_cache
 from emscope.judge.config import JudgeConfig
@@ -54,37 +55,74 @@ def row_digest(row: dict[str, Any]) -> str:
     return canonical_json({k: v for k, v in row.items() if k not in JUDGE_FIELDS})
 
 
+def _lines(path: Path) -> list[bytes]:
+    """The file's lines as bytes, split on "\n" only (as split_jsonl), so each decodes on its own."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; --input takes one answers file (JSONL)") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [line.removesuffix(b"\r") for line in lines]
+
+
+def _answer_problem(row: Any) -> str | None:
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    missing = [k for k in ("question", "answer") if k not in row]
+    if missing:
+        return f"missing {' and '.join(repr(m) for m in missing)}"
+    if not isinstance(row["question"], str) or not (row["answer"] is None or isinstance(row["answer"], str)):
+        return "'question' must be a string and 'answer' a string or null"
+    return None
+
+
 def read_answers(path: Path) -> list[dict[str, Any]]:
-    """Answer rows (blank lines skipped); every problem reported as file:line."""
+    """Answer rows (blank lines skipped); every problem reported as file:line.
+
+    An input without rows is an error too: a judged file must never be written empty.
+    """
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
-    try:
-        lines = split_jsonl(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    for number, raw in enumerate(_lines(path), 1):
+        if not raw.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                            "re-save the file as UTF-8")
+            continue
         except ValueError as exc:
             problems.append(f"{path}:{number}: invalid JSON ({exc})")
             continue
-        if not isinstance(row, dict):
-            problems.append(f"{path}:{number}: not a JSON object")
-            continue
-        missing = [k for k in ("question", "answer") if k not in row]
-        if missing:
-            problems.append(f"{path}:{number}: missing {' and '.join(repr(m) for m in missing)}")
-            continue
-        if not isinstance(row["question"], str) or not (row["answer"] is None or isinstance(row["answer"], str)):
-            problems.append(f"{path}:{number}: 'question' must be a string and 'answer' a string or null")
+        if (problem := _answer_problem(row)) is not None:
+            problems.append(f"{path}:{number}: {problem}")
             continue
         rows.append(row)
     if problems:
         shown = "\n".join(problems[:10]) + (f"\n... and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise InputError(f"{len(problems)} problem(s) in the input:\n{shown}")
+    if not rows:
+        raise InputError(f"{path}: no answer rows (the file is empty); nothing to judge. "
+                         "Pass the answers file that `emscope generate` wrote.")
     return rows
+
+
+def _check_paths(input_path: Path, output_path: Path) -> None:
+    """Refuse an output that is the input (or its partial file): judging would overwrite the answers."""
+    same = input_path.resolve() in (output_path.resolve(), _partial(output_path).resolve())
+    if not same and output_path.exists():
+        try:
+            same = os.path.samefile(input_path, output_path)
+        except OSError:
+            same = False
+    if same:
+        raise InputError(f"--output {output_path} is the input file: judging would overwrite the answers. "
+                         "Choose another --output (the default is INPUT.judged.jsonl).")
 
 
 def _partial(output: Path) -> Path:
@@ -105,9 +143,18 @@ def _existing(output: Path, rows: list[dict[str, Any]], judge_id: str, retry_inv
             row = json.loads(raw)
         except ValueError:
             raise InputError(f"{source}:{number}: not JSON; delete the file or pass --overwrite") from None
-        if number > len(rows) or row_digest(row) != row_digest(rows[number - 1]):
+        if not isinstance(row, dict):
+            raise InputError(f"{source}:{number}: not a JSON object; delete the file or pass --overwrite")
+        if number > len(rows):
+            raise InputError(f"{source} has more rows than the input's {len(rows)} (line {number}): it is not "
+                             "this input's judged output, or two runs wrote it at once. Pass --overwrite to "
+                             "start again, or choose another --output.")
+        if row_digest(row) != row_digest(rows[number - 1]):
             raise InputError(f"{source}:{number} does not match input row {number}: the output belongs "
                              "to another input file. Pass --overwrite to start again, or choose another --output.")
+        if row.get("judge") is None:
+            raise InputError(f"{source}:{number} is not a judged row (no 'judge' field): {output} looks like an "
+                             "answers file, not this input's judged output. Choose another --output.")
         if row.get("judge") != judge_id:
             raise InputError(f"{source}:{number} was judged by {row.get('judge')!r}, not {judge_id!r}. "
                              "Pass --overwrite to re-judge, or choose another --output.")
@@ -138,9 +185,19 @@ def judge_file(judge: Judge, input_path: Path, output_path: Path, *, overwrite: 
                retry_invalid: bool = False, progress: Callable[[int, int], None] | None = None) -> JudgeReport:
     """Judge every row of `input_path` into `output_path` (resuming, see the module docstring)."""
     started = time.perf_counter()
+    input_path, output_path = Path(input_path), Path(output_path)
+    _check_paths(input_path, output_path)
     rows = read_answers(input_path)
-    output_path = Path(output_path)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
+    # One writer per output: a second run on the same path stops here at once instead of
+    # interleaving rows into the same partial file.
+    with output_lock(output_path):
+        report = _judge_locked(judge, rows, output_path, overwrite, retry_invalid, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _judge_locked(judge: Judge, rows: list[dict[str, Any]], output_path: Path, overwrite: bool,
+                  retry_invalid: bool, progress: Callable[[int, int], None] | None) -> JudgeReport:
     if overwrite:
         for p in (output_path, _partial(output_path)):
             p.unlink(missing_ok=True)
@@ -172,7 +229,6 @@ def judge_file(judge: Judge, input_path: Path, output_path: Path, *, overwrite: 
         raise RuntimeError(f"judge {judge.id} returned {next_row} of {len(rows)} rows")  # a judge bug
     os.replace(_partial(output_path), output_path)
     report.verdicts = _verdicts(output_path, len(rows))
-    report.seconds = time.perf_counter() - started
     return report
 
 
