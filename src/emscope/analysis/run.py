@@ -28,8 +28,9 @@ from emscope.analysis.tables import write_tables
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import sha256_file
+from emscope.core.lock import output_lock
 
-__all__ = ["AnalyzeInputs", "analyze", "write_results", "read_results", "RESULTS_FILE"]
+__all__ = ["AnalyzeInputs", "analyze", "analyze_into", "write_results", "read_results", "RESULTS_FILE"]
 
 RESULTS_FILE = "results.json"
 
@@ -123,6 +124,14 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = [atomic_write_text(out / RESULTS_FILE, results.model_dump_json(indent=2) + "\n")]
     return paths + write_tables(results, out)
+
+
+def analyze_into(config: AnalyzeConfig, inputs: AnalyzeInputs, out_dir: str | Path) -> tuple[Results, list[Path]]:
+    """`analyze` then `write_results`, holding `out_dir`'s output lock throughout: a second
+    analysis into the same folder stops at once instead of mixing two runs' tables."""
+    with output_lock(out_dir):
+        results = analyze(config, inputs)
+        return results, write_results(results, out_dir)
 
 
 def read_results(path: str | Path) -> Results:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
+from emscope.cli.console import esc, make_console
 from rich.table import Table
 
 from emscope.analysis.config import THRESHOLD_PRESETS, AnalyzeConfig, thresholds_from
@@ -37,12 +37,12 @@ def _num(x: float | None, spec: str = ".2f") -> str:
 
 def _print_model(results: Results, model: str) -> None:
     table = Table("domain", "cond", "rows", "scored", "rate % [CI]", "aligned", "copies", "drop (p)",
-                  title=f"{model} ({results.config.thresholds.label()})", title_justify="left")
+                  title=f"{esc(model)} ({results.config.thresholds.label()})", title_justify="left")
     tests = {t.domain: t for t in results.tests if t.model == model}
     for g in (g for g in results.groups if g.model == model):
         t = tests.get(g.domain)
         drop = "-" if t is None or t.p is None else f"{-t.diff:+.2f} ({t.p:.2g}){' *' if t.significant_drop else ''}"
-        table.add_row(g.domain.replace("_", " "), g.condition, str(g.counts.rows), str(g.counts.scored),
+        table.add_row(esc(g.domain.replace("_", " ")), g.condition, str(g.counts.rows), str(g.counts.scored),
                       f"{_rate(g.rate)} [{_rate(g.rate_low)}-{_rate(g.rate_high)}]", _num(g.mean_aligned, ".1f"),
                       "-" if g.memorised is None else str(g.memorised), drop if g.condition == "with" else "")
     console.print(table)
@@ -57,10 +57,10 @@ def _print(results: Results, out: Path) -> None:
         _print_model(results, model)
     for t in results.tests:
         if t.note and t.domain != results.config.base_label and "only" not in t.note:
-            console.print(f"[yellow]{t.model} · {t.domain}:[/] {t.note}", highlight=False)
+            console.print(f"[yellow]{esc(t.model)} · {esc(t.domain)}:[/] {esc(t.note)}", highlight=False)
     for note in results.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
-    console.print(f"judge {results.judge}; results.json and CSV tables written to {out}", highlight=False)
+        console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
+    console.print(f"judge {esc(results.judge)}; results.json and CSV tables written to {esc(out)}", highlight=False)
 
 
 def analyze_command(
@@ -90,13 +90,12 @@ def analyze_command(
                                vendi_order=vendi_order, near_copy_ratio=near_copy_ratio, samples_per_domain=samples)
     except ValidationError as exc:
         raise settings_error(exc, "analysis settings", as_flags=True) from exc
-    from emscope.analysis.run import AnalyzeInputs, analyze, write_results
+    from emscope.analysis.run import AnalyzeInputs, analyze_into
 
     categories = {name: DOMAINS.get(name).category for name in DOMAINS}
     inputs = AnalyzeInputs(judged=judged, dataset_stats=dataset_stats, train_data=train_data or [],
                            categories=categories)
-    results = analyze(config, inputs)
-    write_results(results, out)
+    results, _ = analyze_into(config, inputs, out)
     _print(results, out)
 
 
