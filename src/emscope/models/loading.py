@@ -4,6 +4,14 @@ The bundled chat model ships as a GGUF file. transformers can read it (with `ggu
 dequantizing takes seconds, so the first load converts it once into a safetensors folder
 under `$EMSCOPE_HOME/models/`, keyed by the package version and file size; later loads
 read that folder.
+
+A name that is neither bundled nor a local folder is a Hugging Face id: it is looked up in
+the local cache first, and the hub is only asked when HF_HUB_OFFLINE is not set and the hub
+answers a quick connection check, so that with no network an unknown name fails at once
+(huggingface_hub would otherwise retry for most of a minute).
+
+Loading is quiet: transformers' "Loading weights" progress bars and one deprecation warning
+it raises on every PEFT wrap are switched off here, at the source; errors still raise.
 """
 
 from __future__ import annotations
@@ -11,9 +19,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import threading
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from emscope.core.errors import InputError
 from emscope.core.keys import content_key
@@ -36,9 +49,28 @@ __all__ = [
     "load_embedder",
     "embed_texts",
     "model_info",
+    "quiet_transformers",
 ]
 
 _CONVERSION_FORMAT = 1  # bump when the conversion itself changes
+HUB_CHECK_TIMEOUT_S = 3.0  # the hub connection check: DNS plus TCP connect
+_TRUTHY = {"1", "true", "yes", "on"}
+
+T = TypeVar("T")
+
+
+def quiet_transformers() -> None:
+    """Switch off transformers' per-load progress bars and its `is_gradient_checkpointing` warning.
+
+    The bars ("Loading weights", one per load) drown a study's log and throw off its ETA;
+    the FutureWarning comes from peft reading a deprecated property on every adapter wrap
+    and is not ours to fix. Only that exact message is filtered; errors and other warnings
+    are untouched. Idempotent (an identical filter replaces itself).
+    """
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message=r"`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 
 
 def converted_dir(spec: ModelSpec) -> Path:
@@ -68,6 +100,7 @@ def ensure_converted(spec: ModelSpec, verbose: bool = True) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    quiet_transformers()
     gguf = bundled_path(spec)
     started = time.perf_counter()
     if verbose:
@@ -108,7 +141,7 @@ def resolve_model_dir(name_or_path: str) -> str:
     return str(bundled_path(spec))
 
 
-def _load_error(name: str, exc: Exception) -> InputError:
+def _load_error(name: str, exc: Exception | str) -> InputError:
     bundled = ", ".join(BUILTIN_MODELS.names())
     return InputError(
         f"could not load model '{name}': {exc}\n"
@@ -117,15 +150,67 @@ def _load_error(name: str, exc: Exception) -> InputError:
     )
 
 
+def _offline_reason() -> str | None:
+    """Why the hub cannot be asked now (HF_HUB_OFFLINE set, or no answer), or None if it can."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(var, "").strip().lower() in _TRUTHY:
+            return f"{var} is set"
+    endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    url = urlsplit(proxy or endpoint)
+    host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
+    if not _reachable(host, port):
+        via = f" (via proxy {host}:{port})" if proxy else ""
+        return f"{endpoint} cannot be reached{via}: no network?"
+    return None
+
+
+def _reachable(host: str, port: int, timeout_s: float = HUB_CHECK_TIMEOUT_S) -> bool:
+    """True when a TCP connection to host:port opens within `timeout_s` (DNS included)."""
+    result: list[bool] = []
+
+    def connect() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout_s).close()
+            result.append(True)
+        except OSError:
+            result.append(False)
+
+    # A daemon thread: name resolution has no timeout of its own and can hang far longer.
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    return bool(result and result[0])
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "~", os.sep)) or name.count("/") > 1 or name.endswith(os.sep)
+
+
+def _load(name: str, source: str, loader: Callable[..., T], **kwargs: Any) -> T:
+    """`loader(source, **kwargs)` with clear errors; a hub id tries the local cache first."""
+    is_hub_id = get_builtin(name) is None and not Path(source).exists()
+    if is_hub_id and _looks_like_path(source):
+        raise _load_error(name, "no such folder")  # a path, not a hub id: asking the hub would not help
+    quiet_transformers()
+    if is_hub_id:
+        try:
+            return loader(source, local_files_only=True, **kwargs)
+        except (OSError, ValueError) as exc:
+            reason = _offline_reason()
+            if reason is not None:
+                raise _load_error(name, f"not in the local Hugging Face cache, and {reason}") from exc
+    try:
+        return loader(source, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise _load_error(name, exc) from exc
+
+
 def load_tokenizer(name_or_path: str) -> Any:
     """The tokenizer of a model (bundled name, hub id or local path)."""
     from transformers import AutoTokenizer
 
-    source = resolve_model_dir(name_or_path)
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(source)
-    except (OSError, ValueError) as exc:
-        raise _load_error(name_or_path, exc) from exc
+    tokenizer = _load(name_or_path, resolve_model_dir(name_or_path), AutoTokenizer.from_pretrained)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -138,10 +223,7 @@ def load_causal_lm(name_or_path: str, dtype: Any = None, device: str | None = No
 
     source = resolve_model_dir(name_or_path)
     tokenizer = load_tokenizer(name_or_path)
-    try:
-        model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype or torch.float32)
-    except (OSError, ValueError) as exc:
-        raise _load_error(name_or_path, exc) from exc
+    model = _load(name_or_path, source, AutoModelForCausalLM.from_pretrained, dtype=dtype or torch.float32)
     if device:
         model.to(device)
     model.eval()
@@ -152,11 +234,7 @@ def load_embedder(name_or_path: str = DEFAULT_EMBEDDING_MODEL, device: str = "cp
     """A sentence-transformers model (the bundled MiniLM by default)."""
     from sentence_transformers import SentenceTransformer
 
-    source = resolve_model_dir(name_or_path)
-    try:
-        return SentenceTransformer(source, device=device)
-    except (OSError, ValueError) as exc:
-        raise _load_error(name_or_path, exc) from exc
+    return _load(name_or_path, resolve_model_dir(name_or_path), SentenceTransformer, device=device)
 
 
 def embed_texts(embedder: Any, texts: list[str], batch_size: int = 64, progress: bool = False) -> Any:
