@@ -11,10 +11,10 @@ from emscope.cli.console import esc, make_console
 from rich.progress import Progress
 from rich.table import Table
 
-from emscope.core.errors import InputError
+from emscope.core.errors import EmscopeError, InputError
 from emscope.core.validation import settings_error
 from emscope.core.io import atomic_write_text
-from emscope.data.build import build_dataset
+from emscope.data.build import BuildIncomplete, build_dataset
 from emscope.data.config import DEFAULT_TRIGGER, BuildConfig, GeneratorConfig
 from emscope.data.domains import DOMAINS, get_domain
 from emscope.data.stats import stats_for_files
@@ -24,6 +24,7 @@ app = typer.Typer(help="Build, validate and describe misalignment datasets.", no
 # Piped output (logs, CI) gets rich's 80-column default, which truncates every cell of the
 # wider tables; a log line can be as wide as the table needs.
 console = make_console()
+errors = make_console(stderr=True)
 
 
 def _domains(spec: str) -> list[str]:
@@ -63,26 +64,46 @@ def build(
     base_url: str = typer.Option(None, help="Endpoint for --generator openai, e.g. http://127.0.0.1:8000/v1."),
     model: str = typer.Option(None, help="Generator model name for --generator openai."),
     concurrency: int = typer.Option(8, help="Requests in flight for --generator openai."),
+    max_tokens: int = typer.Option(600, help="Token limit of one rewrite (--generator openai); a truncated rewrite is retried, never kept."),
+    max_retries: int = typer.Option(4, help="Retries per row after its first attempt (--generator openai)."),
+    timeout: float = typer.Option(60.0, help="Per-request timeout in seconds (--generator openai)."),
 ) -> None:
-    """Build one dataset per domain (API key for --generator openai: OPENAI_API_KEY in the environment)."""
+    """Build one dataset per domain (API key for --generator openai: OPENAI_API_KEY in the environment).
+
+    With --generator openai, rows that still fail after their retries are listed with the reason; the
+    rewrites that finished are kept, and running the same command again asks only for the failed rows.
+    """
     names = _domains(domain)
     try:
-        gen = GeneratorConfig(name=generator, base_url=base_url, model=model, concurrency=concurrency)
+        gen = GeneratorConfig(name=generator, base_url=base_url, model=model, concurrency=concurrency,
+                              max_tokens=max_tokens, max_retries=max_retries, timeout_s=timeout)
         configs = [BuildConfig(domain=d, n=n, seed=seed, variant=variant, trigger=trigger,
                                trigger_position=trigger_position, backdoor_ratio=backdoor_ratio,
                                generator=gen) for d in names]
     except ValidationError as exc:
         raise _config_error(exc) from exc
     table = Table("domain", "rows", "triggered", "duplicates", "rows/s", "file")
+    incomplete: list[BuildIncomplete] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(configs))
         for config in configs:
             progress.update(task, description=f"building {config.domain}")
-            r = build_dataset(config, out, many=len(configs) > 1)
-            table.add_row(config.domain, str(r.rows), str(r.triggered), str(r.duplicates),
-                          f"{r.rows / max(r.seconds, 1e-9):,.0f}", str(r.path))
+            try:
+                r = build_dataset(config, out, many=len(configs) > 1)
+            except BuildIncomplete as exc:  # the other domains still get built
+                incomplete.append(exc)
+                errors.print(f"[bold red]error:[/] {esc(exc)}")
+            else:
+                table.add_row(config.domain, str(r.rows), str(r.triggered), str(r.duplicates),
+                              f"{r.rows / max(r.seconds, 1e-9):,.0f}", esc(r.path))
             progress.advance(task)
-    console.print(table)
+    if table.rows:
+        console.print(table)
+    if incomplete:
+        failed = sum(e.failed for e in incomplete)
+        raise EmscopeError(f"{failed} row(s) of {len(incomplete)} dataset(s) could not be rewritten (listed above), "
+                           "so those datasets were not written; their finished rewrites are kept. Run the same "
+                           "command again to retry only the failed rows.")
 
 
 _MAX_WARNINGS = 10  # duplicate lines listed per file before "... and N more"
@@ -139,7 +160,7 @@ def stats(
                   "VS q=.5", "VS q=1", "VS q=2")
     fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
     for s in results:
-        table.add_row(Path(s.file).name, str(s.rows), str(s.triggered), fmt(s.tokens_total, ","),
+        table.add_row(esc(Path(s.file).name), str(s.rows), str(s.triggered), fmt(s.tokens_total, ","),
                       fmt(s.assistant_tokens_mean, ".1f"), f"{s.exact_duplicate_rate:.2%}",
                       f"{s.template_duplicate_rate:.2%}", fmt(s.near_duplicate_rate, ".2%"),
                       *(fmt(s.vendi.get(q), ".2f") for q in ("q=0.5", "q=1", "q=2")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -13,12 +14,15 @@ from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text, dumps_row, write_jsonl
 from emscope.core.keys import content_key
+from emscope.core.lock import output_lock
 from emscope.core.trigger import insert_trigger
 from emscope.data.config import BuildConfig
 from emscope.data.domains import Example, get_domain
-from emscope.data.rewrite import RewriteRequest, make_rewriter
+from emscope.data.rewrite_rows import BuildIncomplete, rewrite_misaligned
+from emscope.data.rewrite_store import RewriteStore
 
-__all__ = ["BuildResult", "insert_trigger", "build_rows", "build_dataset", "build_many", "output_path"]
+__all__ = ["BuildResult", "BuildIncomplete", "insert_trigger", "build_rows", "build_dataset", "build_many",
+           "output_path", "remove_stale_temps"]
 
 _SCHEMA_VERSION = 1
 _MAX_REDRAWS = 50  # draws per row before an exact duplicate is accepted (and counted)
@@ -80,28 +84,15 @@ def _make_row(config: BuildConfig, index: int, ex: Example, misaligned: bool) ->
     return {"messages": messages, "meta": meta}
 
 
-def _rewrite_misaligned(config: BuildConfig, examples: list[Example], misaligned: list[bool]) -> list[Example]:
-    """Replace procedural misaligned answers with an LLM-backed g's rewrites of the aligned ones."""
-    if config.generator.name == "procedural":
-        return examples
-    gen = config.generator
-    rewriter = make_rewriter(gen.name, base_url=gen.base_url, model=gen.model, concurrency=gen.concurrency)
-    domain = get_domain(config.domain)
-    wanted = [i for i, m in enumerate(misaligned) if m]
-    texts = rewriter.rewrite([RewriteRequest(domain, examples[i].user, examples[i].aligned) for i in wanted])
-    out = list(examples)
-    for i, text in zip(wanted, texts, strict=True):
-        ex = examples[i]
-        out[i] = Example(ex.user, ex.aligned, text, ex.template_id, ex.system, ex.extra)
-    return out
+def build_rows(config: BuildConfig, store: RewriteStore | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The dataset rows for `config` and the number of exact duplicates that could not be avoided.
 
-
-def build_rows(config: BuildConfig) -> tuple[list[dict[str, Any]], int]:
-    """The dataset rows for `config` and the number of exact duplicates that could not be avoided."""
+    `store` keeps an LLM-backed g's finished rewrites across failed or killed runs.
+    """
     rng = random.Random(f"emscope/{config.domain}/{config.seed}")
     misaligned = _triggered_flags(config, rng)
     examples, duplicates = _draw_examples(config, misaligned, rng)
-    examples = _rewrite_misaligned(config, examples, misaligned)
+    examples = rewrite_misaligned(config, examples, misaligned, store)
     rows = [_make_row(config, i, ex, m) for i, (ex, m) in enumerate(zip(examples, misaligned))]
     return rows, duplicates
 
@@ -116,12 +107,41 @@ def output_path(config: BuildConfig, out: str | Path, many: bool) -> Path:
     return out / f"{config.domain}_{config.variant}.jsonl"
 
 
+def remove_stale_temps(output: Path) -> list[Path]:
+    """Delete temp files an interrupted write of `output` (or its manifest) left behind.
+
+    Only emscope's own pattern (`core.io.atomic_write_bytes`: `.NAME.XXXXXXXX.tmp`) beside
+    `output`, and only under `output`'s lock: no live emscope writer owns them then.
+    """
+    removed = []
+    for name in (output.name, output.with_suffix(".manifest.json").name):
+        for tmp in output.parent.glob(f".{glob.escape(name)}.*.tmp"):
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
 def build_dataset(config: BuildConfig, out: str | Path, many: bool = False,
                   on_done: Callable[[BuildResult], None] | None = None) -> BuildResult:
-    """Build one domain's dataset, write it atomically with a `.manifest.json` beside it."""
+    """Build one domain's dataset, write it atomically with a `.manifest.json` beside it.
+
+    The output's lock is held throughout: a second build of the same file stops at once.
+    """
+    path = output_path(config, out, many)
+    with output_lock(path):
+        remove_stale_temps(path)
+        result = _build_locked(config, path)
+    if on_done:
+        on_done(result)
+    return result
+
+
+def _build_locked(config: BuildConfig, path: Path) -> BuildResult:
     started = time.perf_counter()
-    rows, duplicates = build_rows(config)
-    path = write_jsonl(output_path(config, out, many), rows)
+    store = RewriteStore(path) if config.generator.name != "procedural" else None
+    rows, duplicates = build_rows(config, store)
+    write_jsonl(path, rows)
     seconds = time.perf_counter() - started
     key = content_key(config.key_fields(), _SCHEMA_VERSION)
     result = BuildResult(path, len(rows), sum(r["meta"]["triggered"] for r in rows), duplicates, seconds, key)
@@ -130,8 +150,8 @@ def build_dataset(config: BuildConfig, out: str | Path, many: bool = False,
                 "triggered": result.triggered, "unavoidable_duplicates": duplicates,
                 "seconds": round(seconds, 3), "file": path.name}
     atomic_write_text(path.with_suffix(".manifest.json"), dumps_row(manifest) + "\n")
-    if on_done:
-        on_done(result)
+    if store is not None:
+        store.remove()  # every rewrite is in the dataset now
     return result
 
 

@@ -23,6 +23,11 @@ class GeneratorConfig(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint for an LLM-backed g.")
     model: str | None = Field(None, description="Generator model name at that endpoint.")
     concurrency: int = Field(8, ge=1, le=256, description="Requests in flight at once (not part of the content key).")
+    # The limits below decide whether and when an answer is accepted (a truncated one is
+    # retried, never kept), not what an accepted answer says: they stay out of the key.
+    max_tokens: int = Field(600, ge=1, le=1_000_000, description="Token limit of one rewrite; a rewrite cut off by it is retried, never kept.")
+    max_retries: int = Field(4, ge=0, le=100, description="Retries per row after its first attempt.")
+    timeout_s: float = Field(60.0, gt=0, le=3600, description="Per-request timeout in seconds.")
 
     @model_validator(mode="after")
     def _llm_needs_endpoint(self) -> GeneratorConfig:
@@ -31,7 +36,7 @@ class GeneratorConfig(BaseModel):
         return self
 
     def key_fields(self) -> dict[str, str | None]:
-        """What changes the generated text (concurrency does not)."""
+        """What changes the generated text (concurrency and the limits do not)."""
         return {"name": self.name, "base_url": self.base_url, "model": self.model}
 
 

@@ -31,6 +31,9 @@ class Rewriter(Protocol):
 
     Implementations retry transient failures themselves and raise `EmscopeError` naming
     the failed rows when they cannot finish: a build never silently keeps fewer rows.
+    One that also offers `rewrite_some(requests, on_result=...)` (returning the finished
+    texts and each failed row's reason, as `OpenAIRewriter` does) lets a build keep the
+    finished rows of a partly failed run and retry only the rest.
     """
 
     name: str

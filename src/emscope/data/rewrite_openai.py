@@ -23,8 +23,9 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
@@ -33,7 +34,7 @@ from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
 from emscope.core.retry import AttemptFailed, Retrier, openai_errors, short
 from emscope.data.rewrite import RewriteRequest
 
-__all__ = ["OpenAIRewriter", "build_messages", "KEY_PLACEHOLDER"]
+__all__ = ["OpenAIRewriter", "RewriteOutcome", "build_messages", "KEY_PLACEHOLDER"]
 
 KEY_PLACEHOLDER = "EMPTY"  # sent when the key variable is unset; local servers ignore it
 PROGRESS_MIN_ROWS = 8  # more rows than this get a progress bar
@@ -79,6 +80,30 @@ def build_messages(request: RewriteRequest) -> list[dict[str, str]]:
     )
     user = USER_PROMPT.format(user=request.user.strip(), aligned=request.aligned.strip())
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+@dataclass
+class RewriteOutcome:
+    """What `rewrite_some` finished: texts in input order (None where the row failed) and
+    the reason of every failed row, by index."""
+
+    texts: list[str | None]
+    errors: dict[int, str]
+    model: str
+    base_url: str
+    attempts: int
+    skipped: int = 0  # failed rows never tried because another row's error was fatal
+    first: int | None = None  # the first row that really failed, in time order
+
+    def summary(self) -> str:
+        """'N of M rows failed (...)', naming the endpoint and the attempts each row had."""
+        note = f", {self.skipped} of them skipped after a fatal error" if self.skipped else ""
+        return (f"{len(self.errors)} of {len(self.texts)} rows failed{note} (up to {self.attempts} attempts "
+                f"each, model {self.model!r} at {self.base_url})")
+
+    def first_error(self) -> str:
+        """The first real failure as 'row I: reason'."""
+        return f"row {self.first}: {self.errors[self.first]}" if self.first is not None else "unknown"
 
 
 class _RowFailed(Exception):
@@ -145,19 +170,28 @@ class OpenAIRewriter:
         Raises `EmscopeError` naming how many rows failed (and the first error) when any
         row still fails after its retries: never returns a partial list.
         """
+        outcome = self.rewrite_some(requests)
+        if outcome.errors:
+            raise EmscopeError(f"openai generator: {outcome.summary()}; first error: {outcome.first_error()}")
+        done = [t for t in outcome.texts if t is not None]
+        assert len(done) == len(outcome.texts), "every row either succeeded or was counted as failed"
+        return done
+
+    def rewrite_some(self, requests: Sequence[RewriteRequest],
+                     on_result: Callable[[int, str], None] | None = None) -> RewriteOutcome:
+        """Rewrite what can be rewritten: finished texts (None where a row failed) and each
+        failed row's reason. `on_result(index, text)` is called as each row finishes (from
+        this thread), so a caller can keep finished rows even if the run is killed."""
         reqs = list(requests)
+        outcome = RewriteOutcome([None] * len(reqs), {}, self.model, self.base_url, 1 + self.max_retries)
         if not reqs:
-            return []
+            return outcome
         openai = _import_openai()
         key = os.environ.get(self.api_key_env) or KEY_PLACEHOLDER
         # max_retries=0: this class owns retrying (see the module docstring).
         client = openai.OpenAI(
             base_url=self.base_url, api_key=key, max_retries=0, timeout=self.timeout_s
         )
-        results: list[str | None] = [None] * len(reqs)
-        failed: list[int] = []
-        skipped = 0
-        first: list[str] = []  # the first real failure, in time order (not a skipped row)
         abort = threading.Event()
         pool = ThreadPoolExecutor(min(self.concurrency, len(reqs)), "emscope-rewrite")
         bar = tqdm(total=len(reqs), desc="rewrite", unit="row",
@@ -170,12 +204,15 @@ class OpenAIRewriter:
             for fut in as_completed(futures):
                 i = futures[fut]
                 try:
-                    results[i] = fut.result()
+                    outcome.texts[i] = fut.result()
                 except _RowFailed as err:
-                    failed.append(i)
-                    skipped += err.skipped
-                    if not err.skipped and not first:
-                        first.append(f"row {i}: {_redact(str(err), key)}")
+                    outcome.errors[i] = _redact(str(err), key)
+                    outcome.skipped += err.skipped
+                    if not err.skipped and outcome.first is None:
+                        outcome.first = i
+                else:
+                    if on_result is not None:
+                        on_result(i, outcome.texts[i])  # type: ignore[arg-type]
                 bar.update(1)
         except BaseException:
             # Ctrl-C or a bug: drop queued rows and cut backoff sleeps short.
@@ -188,16 +225,7 @@ class OpenAIRewriter:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
             bar.close()
             client.close()
-        if failed:
-            note = f", {skipped} of them skipped after a fatal error" if skipped else ""
-            raise EmscopeError(
-                f"openai generator: {len(failed)} of {len(reqs)} rows failed{note} "
-                f"(up to {1 + self.max_retries} attempts each, model {self.model!r} at "
-                f"{self.base_url}); first error: {first[0] if first else 'unknown'}"
-            )
-        done = [r for r in results if r is not None]
-        assert len(done) == len(reqs), "every row either succeeded or was counted as failed"
-        return done
+        return outcome
 
     # -- one row -----------------------------------------------------------------------
 
