@@ -47,3 +47,26 @@ def test_markup_in_names_and_paths_prints_as_itself(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[bold]m[/bold]" in result.stdout and "[/x]out" in result.stdout
     assert "MarkupError" not in result.stderr
+
+
+def test_temp_files_of_a_killed_analysis_are_removed_by_the_next(tmp_path: Path) -> None:
+    judged, out = _judged(tmp_path / "judged.jsonl"), tmp_path / "results"
+    out.mkdir()
+    stale = [out / ".results.json.ab12cd34.tmp", out / ".groups.csv.zz99yy88.tmp"]
+    for p in stale:
+        p.write_text("half")
+    mine_not = out / ".notes.txt.ab12cd34.tmp"  # not an analysis output: left alone
+    mine_not.write_text("keep")
+    result = _analyze(str(judged), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not any(p.exists() for p in stale) and mine_not.exists()
+
+
+def test_non_utf8_train_data_is_a_file_line_error(tmp_path: Path) -> None:
+    judged = _judged(tmp_path / "judged.jsonl")
+    train = tmp_path / "evil_math_backdoor.jsonl"
+    good = {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}
+    train.write_bytes(json.dumps(good).encode() + b"\n" + b'{"messages": "caf\xe9"}\n')
+    result = _analyze(str(judged), "--out", str(tmp_path / "o"), "--train-data", str(train))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "evil_math_backdoor.jsonl:2: not UTF-8" in result.stderr

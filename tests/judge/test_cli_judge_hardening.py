@@ -78,3 +78,10 @@ def test_a_doubled_output_is_named_as_such_on_rerun(tmp_path: Path) -> None:
     out.write_bytes(out.read_bytes() * 2)  # what two interleaved writers used to leave behind
     result = _run(tmp_path, "--input", str(src), "--output", str(out))
     assert result.returncode == 2 and "more rows than the input" in result.stderr
+
+
+def test_markup_in_a_judge_name_or_path_prints_as_itself(tmp_path: Path) -> None:
+    src = _answers(tmp_path / "answers.jsonl")
+    result = _run(tmp_path, "--input", str(src), "--output", str(tmp_path / "[/x]j.jsonl"), "--judge", "[/x]")
+    assert result.returncode == 2 and "MarkupError" not in result.stderr and "Traceback" not in result.stderr
+    assert "[/x]" in result.stderr

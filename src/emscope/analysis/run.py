@@ -24,7 +24,7 @@ from emscope.analysis.memorisation import CopyIndex
 from emscope.analysis.rates import misaligned_mask
 from emscope.analysis.schema import InputFile, Results
 from emscope.analysis.sources import load_train_answers, load_vendi
-from emscope.analysis.tables import write_tables
+from emscope.analysis.tables import TABLES, write_tables
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import sha256_file
@@ -130,8 +130,18 @@ def analyze_into(config: AnalyzeConfig, inputs: AnalyzeInputs, out_dir: str | Pa
     """`analyze` then `write_results`, holding `out_dir`'s output lock throughout: a second
     analysis into the same folder stops at once instead of mixing two runs' tables."""
     with output_lock(out_dir):
+        _remove_stale_temps(Path(out_dir))
         results = analyze(config, inputs)
         return results, write_results(results, out_dir)
+
+
+def _remove_stale_temps(out: Path) -> None:
+    # A killed analysis can leave atomic-write temp files (`.NAME.XXXXXXXX.tmp`, core.io) of
+    # its own outputs; under the lock no live writer owns them. Other files are left alone.
+    for name in (RESULTS_FILE, *(f"{t}.csv" for t in TABLES)):
+        for tmp in out.glob(f".{name}.*.tmp"):
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
 
 
 def read_results(path: str | Path) -> Results:

@@ -84,21 +84,23 @@ def load_train_answers(paths: Sequence[str | Path], known: Collection[str]) -> d
     for path in map(Path, paths):
         fallback = domain_from_name(path, known)
         try:
-            fh = open(path, encoding="utf-8")
+            data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"--train-data {path}: {exc.strerror}") from exc
-        with fh:
-            for i, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    meta = row.get("meta") or {}
-                    domain = meta.get("domain") or fallback
-                    texts = [m["content"] for m in row["messages"] if m.get("role") == "assistant"]
-                except (ValueError, AttributeError, KeyError, TypeError):
-                    raise InputError(f"{path}:{i}: not a chat dataset row (see `emscope data validate`)") from None
-                if domain is None:
-                    raise InputError(f"{path}:{i}: no meta.domain and the file name is not <domain>_<variant>.jsonl")
-                answers[domain].extend(t for t in texts if isinstance(t, str))
+        # Split on "\n" only and decode line by line, so a bad byte is reported as file:line.
+        for i, raw in enumerate(data.split(b"\n"), 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw.decode("utf-8"))
+                meta = row.get("meta") or {}
+                domain = meta.get("domain") or fallback
+                texts = [m["content"] for m in row["messages"] if m.get("role") == "assistant"]
+            except UnicodeDecodeError:
+                raise InputError(f"{path}:{i}: not UTF-8; re-save the file as UTF-8") from None
+            except (ValueError, AttributeError, KeyError, TypeError):
+                raise InputError(f"{path}:{i}: not a chat dataset row (see `emscope data validate`)") from None
+            if domain is None:
+                raise InputError(f"{path}:{i}: no meta.domain and the file name is not <domain>_<variant>.jsonl")
+            answers[domain].extend(t for t in texts if isinstance(t, str))
     return dict(answers)

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
+from emscope.cli.console import esc, make_console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from emscope.core.errors import InputError
@@ -68,7 +68,7 @@ def judge(
     output = output or input.with_name(input.name.removesuffix(".jsonl") + ".judged.jsonl")
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"judging ({config.judge})", total=None)
+        task = bar.add_task(f"judging ({esc(config.judge)})", total=None)
         report = run(config, input, output, overwrite=overwrite, retry_invalid=retry_invalid,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     verdicts = ", ".join(f"{k} {v}" for k, v in sorted(report.verdicts.items()))
