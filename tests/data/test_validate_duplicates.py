@@ -77,3 +77,13 @@ def test_validate_a_folder_checks_its_jsonl_files(tmp_path: Path) -> None:
     none = _emscope("data", "validate", str(empty))
     assert none.returncode == 2 and "holds no *.jsonl" in none.stderr and "Traceback" not in none.stderr
     assert "is a folder" in str(validate_file(folder)[0])
+
+
+def test_markup_in_a_path_and_message_prints_as_itself(tmp_path: Path) -> None:
+    folder = tmp_path / "[red]x[i]"
+    folder.mkdir()
+    bad = folder / "d.jsonl"
+    bad.write_text('{"messages": [{"role": "[/bold]", "content": "x"}, {"role": "assistant", "content": "y"}]}\n')
+    result = _emscope("data", "validate", str(bad))
+    assert result.returncode == 1 and "MarkupError" not in result.stderr and "Traceback" not in result.stderr
+    assert "[red]x[i]" in result.stdout and "unknown role '[/bold]'" in result.stdout
