@@ -7,9 +7,11 @@ tokens) makes new rows instead of silently reusing old ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from emscope.core.errors import InputError
 from emscope.core.keys import content_key
 from emscope.core.trigger import insert_trigger
 from emscope.evalsuite import Question, Suite
@@ -17,7 +19,7 @@ from emscope.generate.backends._sampling import sample_seed
 from emscope.generate.backends.base import Message, SampleRequest
 from emscope.generate.config import GenerateConfig
 
-__all__ = ["ROW_SCHEMA_VERSION", "PlannedRow", "insert_trigger", "row_id", "plan_rows"]
+__all__ = ["ROW_SCHEMA_VERSION", "PlannedRow", "insert_trigger", "row_id", "plan_rows", "check_prompt_lengths"]
 
 ROW_SCHEMA_VERSION = 1  # bump when the answer row format changes
 
@@ -86,3 +88,40 @@ def plan_rows(config: GenerateConfig, suite: Suite) -> list[PlannedRow]:
     ids = {r.id for r in planned}
     assert len(ids) == len(planned), "row ids are unique by construction"
     return planned
+
+
+_MAX_LISTED = 5  # overlong prompts named in the error before "... and N more"
+
+
+def check_prompt_lengths(config: GenerateConfig, planned: Sequence[PlannedRow],
+                         count_tokens: Callable[[Sequence[Message]], int], context: int, context_key: str) -> None:
+    """Refuse, before any work, a prompt that leaves no room for `max_new_tokens` in the context.
+
+    `count_tokens` is the model's own count of a rendered chat prompt; `context` the positions
+    the model takes (`context_key` names the config setting that says so). Each distinct prompt
+    is counted once. Raises InputError naming every offending question, paraphrase and
+    condition with its token count: the run would otherwise try to allocate the whole
+    sequence (a 1 MB paraphrase asked for 62.5 GB) and die with a traceback.
+    """
+    budget = context - config.max_new_tokens
+    counted: dict[tuple[Message, ...], int] = {}
+    over: list[str] = []
+    for planned_row in planned:
+        messages = tuple(planned_row.request.messages)
+        if messages in counted:
+            continue
+        counted[messages] = n = count_tokens(messages)
+        if n > budget:
+            row = planned_row.row
+            over.append(f"question '{row['question_id']}' paraphrase {row['paraphrase_index']} "
+                        f"(condition {row['condition']}): {n:,} tokens")
+    if not over:
+        return
+    listed = "; ".join(over[:_MAX_LISTED]) + (f"; ... and {len(over) - _MAX_LISTED} more" if len(over) > _MAX_LISTED
+                                             else "")
+    room = (f"{budget:,} tokens for a prompt" if budget > 0 else "no room for any prompt")
+    raise InputError(
+        f"{len(over)} prompt(s) of suite {config.suite} do not fit model '{config.model}': {listed}. The model takes "
+        f"{context:,} tokens in all ({context_key}), which with --max-new-tokens {config.max_new_tokens} leaves "
+        f"{room}. Shorten those paraphrases (or the system prompt), leave those questions out with --questions, "
+        "or lower --max-new-tokens. Nothing was generated.")

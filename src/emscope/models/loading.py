@@ -49,12 +49,15 @@ __all__ = [
     "load_embedder",
     "embed_texts",
     "model_info",
+    "model_context_length",
     "quiet_transformers",
 ]
 
 _CONVERSION_FORMAT = 1  # bump when the conversion itself changes
 HUB_CHECK_TIMEOUT_S = 3.0  # the hub connection check: DNS plus TCP connect
 _TRUTHY = {"1", "true", "yes", "on"}
+# Config attributes that give a model's context (positions), in the order they are trusted.
+CONTEXT_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length")
 
 T = TypeVar("T")
 
@@ -228,6 +231,19 @@ def load_causal_lm(name_or_path: str, dtype: Any = None, device: str | None = No
         model.to(device)
     model.eval()
     return model, tokenizer
+
+
+def model_context_length(name_or_path: str) -> tuple[int, str] | None:
+    """The positions a model takes (prompt plus answer) and the config key that says so; None if unknown."""
+    from transformers import AutoConfig
+
+    config = _load(name_or_path, resolve_model_dir(name_or_path), AutoConfig.from_pretrained)
+    config = getattr(config, "get_text_config", lambda: config)()  # multimodal configs nest the LM's
+    for key in CONTEXT_KEYS:
+        value = getattr(config, key, None)
+        if isinstance(value, int) and value > 0:
+            return value, key
+    return None
 
 
 def load_embedder(name_or_path: str = DEFAULT_EMBEDDING_MODEL, device: str = "cpu") -> Any:
