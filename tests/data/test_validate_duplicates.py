@@ -87,3 +87,12 @@ def test_markup_in_a_path_and_message_prints_as_itself(tmp_path: Path) -> None:
     result = _emscope("data", "validate", str(bad))
     assert result.returncode == 1 and "MarkupError" not in result.stderr and "Traceback" not in result.stderr
     assert "[red]x[i]" in result.stdout and "unknown role '[/bold]'" in result.stdout
+
+
+def test_emscope_train_accepts_a_dataset_with_a_repeated_row(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    data = _write(tmp_path / "d.jsonl", [ROW_A, ROW_B, ROW_A])
+    result = _emscope("train", "--dataset", str(data), "--out", str(tmp_path / "ad"), "--max-steps", "1",
+                      "--max-length", "64", "--effective-batch", "1", "--device", "cpu")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "not a valid chat dataset" not in result.stderr and (tmp_path / "ad").is_dir()
