@@ -10,8 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from emscope.core.errors import InputError
 from emscope.core.lock import lock_path, output_lock
 from emscope.data.build import remove_stale_temps
+from emscope.data.rewrite_store import RewriteStore
 from tests.support.openai_server import OpenAIServer, finish_length
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,3 +110,18 @@ def test_remove_stale_temps_only_matches_its_own_output(tmp_path: Path) -> None:
     near = tmp_path / ".a1.jsonl.zz.tmp"
     near.write_text("")
     assert remove_stale_temps(out) == [mine] and near.exists()
+
+
+def test_rewrite_store_drops_a_torn_last_line_and_names_a_corrupt_one(tmp_path: Path) -> None:
+    store = RewriteStore(tmp_path / "ds.jsonl")
+    with store.appender() as add:
+        add("k1", "one")
+        add("k2", "two")
+    store.path.write_bytes(store.path.read_bytes() + b'{"key": "k3", "te')  # killed mid-write
+    assert store.load() == {"k1": "one", "k2": "two"}
+    with store.appender() as add:  # the torn tail is gone: appending starts on a clean line
+        add("k3", "three")
+    assert store.load() == {"k1": "one", "k2": "two", "k3": "three"}
+    store.path.write_bytes(b"garbage\n" + store.path.read_bytes())
+    with pytest.raises(InputError, match=r"ds.jsonl.rewrites.partial:1: not a saved rewrite"):
+        store.load()
