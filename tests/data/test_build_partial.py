@@ -77,6 +77,9 @@ def test_generator_settings_are_checked_and_named(tmp_path: Path) -> None:
     result = _build(tmp_path, tmp_path / "d.jsonl", None, "--generator", "openai", "--base-url", "http://127.0.0.1:9/v1",
                     "--model", "m", "--max-tokens", "0")
     assert result.returncode == 2 and "--max-tokens" in result.stderr and "Traceback" not in result.stderr
+    result = _build(tmp_path, tmp_path / "d.jsonl", None, "--generator", "openai", "--base-url", "http://127.0.0.1:9/v1",
+                    "--model", "m", "--timeout", "0")
+    assert result.returncode == 2 and "--timeout:" in result.stderr and "--timeout-s" not in result.stderr
 
 
 def test_a_second_build_of_the_same_file_stops_at_once(tmp_path: Path) -> None:

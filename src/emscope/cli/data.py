@@ -37,7 +37,7 @@ def _domains(spec: str) -> list[str]:
 
 
 def _config_error(exc: ValidationError) -> InputError:
-    return settings_error(exc, "build settings", as_flags=True)
+    return settings_error(exc, "build settings", as_flags=True, flags={"timeout_s": "--timeout"})
 
 
 @app.command("domains")
