@@ -68,9 +68,10 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
     if not isinstance(judge, str) or not judge:
         raise ValueError("missing 'judge' (the judge id, e.g. 'offline-v1' or 'openai:gpt-4o')")
     aligned, coherent = _score(row, "aligned"), _score(row, "coherent")
-    verdict = _verdict(row, aligned, coherent)
     if _is_empty(row["answer"]):
         aligned, coherent, verdict = None, None, "empty"
+    else:
+        verdict = _verdict(row, aligned, coherent)
     condition = row.get("condition") or "without"
     if condition not in ("with", "without"):
         raise ValueError(f"condition must be 'with' or 'without', got {condition!r}")
