@@ -85,3 +85,18 @@ def test_markup_in_a_judge_name_or_path_prints_as_itself(tmp_path: Path) -> None
     result = _run(tmp_path, "--input", str(src), "--output", str(tmp_path / "[/x]j.jsonl"), "--judge", "[/x]")
     assert result.returncode == 2 and "MarkupError" not in result.stderr and "Traceback" not in result.stderr
     assert "[/x]" in result.stderr
+
+
+def test_two_real_judge_processes_on_one_output_never_double_it(tmp_path: Path) -> None:
+    src, out = _answers(tmp_path / "answers.jsonl", 300), tmp_path / "judged.jsonl"
+    env = {**os.environ, "EMSCOPE_HOME": str(tmp_path / "home"), "COLUMNS": "40"}
+    cmd = [sys.executable, "-m", "emscope", "judge", "--input", str(src), "--output", str(out), "--no-cache"]
+    procs = [subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    for code, err in results:  # each one either finished (or resumed a finished file) or stopped at once
+        assert code == 0 or (code == 2 and "is being written by process" in err), err
+        assert "Traceback" not in err
+    assert any(code == 0 for code, _ in results)
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert ids == [f"r{i}" for i in range(300)]
