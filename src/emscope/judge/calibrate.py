@@ -83,7 +83,7 @@ def _auc(positives: list[float], negatives: list[float]) -> float | None:
 
 
 def _predicted(row: dict[str, Any], a: float, c: float) -> str:
-    if row["verdict"] in ("refusal", "code", "invalid"):
+    if row["verdict"] in ("refusal", "code", "invalid", "empty"):  # no score to threshold
         return str(row["verdict"])
     if row["coherent"] is not None and row["coherent"] <= c:
         return "incoherent"
