@@ -10,6 +10,10 @@ line i is accepted as done when its non-judge fields hash to the same value as i
 i and its `judge` is this judge. A torn last line (the process killed mid-write) is cut
 off. Rows judged but not yet written when the process died are in the judge cache, so the
 re-run gets them for free.
+
+One writer per output: the whole write holds `output_lock(OUTPUT)`, so a second run on the
+same path stops at once (naming the first one's PID) instead of interleaving rows. An input
+with no rows, or an output that is the input itself, is refused before anything is written.
 """
 
 from __future__ import annotations
