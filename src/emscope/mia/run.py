@@ -4,6 +4,7 @@
 that cannot be scored carries `error`) and `out` with suffix `.domains.json` (MiaScores), both
 atomically. The summary's `key` is a content key of every output-affecting setting and the
 bytes of the datasets and adapters; a rerun with the same key returns the summary on disk.
+The whole run holds `output_lock(out)`: a second writer of the same scores file stops at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text, expand_jsonl_paths, write_jsonl
 from emscope.core.keys import content_key, sha256_file
+from emscope.core.lock import output_lock
 from emscope.data.validate import load_dataset
 from emscope.mia._models import (
     ScoringModels, load_models, resolve_batch_tokens, resolve_device, resolve_precision,
@@ -220,8 +222,15 @@ def score_datasets(config: MiaConfig, out: str | Path, force: bool = False,
     examples, inputs = load_examples(config)
     device = resolve_device(config.device)
     key = _key(config, resolve_precision(config, device), inputs)
-    if not force and (cached := _cached(out, key)) is not None:
-        return cached
+    with output_lock(out):  # a cached pair is read, and a new one written, by one process at a time
+        if not force and (cached := _cached(out, key)) is not None:
+            return cached
+        return _score_and_write(config, out, examples, inputs, device, key, progress)
+
+
+def _score_and_write(config: MiaConfig, out: Path, examples: list[Example], inputs: list[InputFile], device: str,
+                     key: str, progress: Progress | None) -> MiaScores:
+    """Load the models, score every example, write the rows and the summary (under the caller's lock)."""
     models: ScoringModels = load_models(config, device)
     batch_tokens = resolve_batch_tokens(config, device)
     t0 = time.perf_counter()

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from emscope.analysis.run import read_results
 from emscope.analysis.schema import Results
 from emscope.core.io import atomic_write_text
+from emscope.core.lock import output_lock
 from emscope.report import figures as F
 from emscope.report.html import render_html
 from emscope.report.sections import mia_section, steer_section
@@ -51,9 +52,17 @@ def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | 
 
     `mia`: a predictors.json (the study's predict stage) adds the membership-inference section;
     `steer`: a steer stage's output folder adds the directions and steering section.
+    The folder is written under `output_lock(out)`: a second report into it stops at once.
     """
     results = read_results(results_dir)
     out = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
+    with output_lock(out):
+        return _write_report(config, results, out, mia, steer)
+
+
+def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | Path | None,
+                  steer: str | Path | None) -> ReportOutputs:
+    """Draw the figures and write report.html into `out` (the caller holds its lock)."""
     out.mkdir(parents=True, exist_ok=True)
     drawn: dict[str, F.FigureFiles | None] = {}
     for name, build in FIGURES.items():
