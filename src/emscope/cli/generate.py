@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from emscope.cli.console import make_console
 
+from emscope.cli.console import esc, make_console
 from emscope.core.errors import InputError
 from emscope.core.validation import settings_error
 from emscope.generate import GenerateConfig, generate, manifest_path
@@ -91,7 +91,7 @@ def generate_command(
     if config.adapter and not Path(config.adapter).is_dir():
         raise InputError(f"--adapter {config.adapter}: no such folder")
     path = generate(config, progress=progress)
-    console.print(f"answers: {path}  (manifest: {manifest_path(path)})", highlight=False)
+    console.print(f"answers: {esc(path)}  (manifest: {esc(manifest_path(path))})", highlight=False)
 
 
 def register(root: typer.Typer) -> None:
