@@ -8,6 +8,7 @@ import pytest
 
 from emscope.core.errors import InputError
 from emscope.evalsuite import QUESTION_TYPES, Question, load_suite, parse_suite
+from emscope.evalsuite.loader import load_suite_file
 
 
 def _write(tmp_path: Path, text: str, name: str = "questions.yaml") -> Path:
@@ -156,3 +157,29 @@ def test_unknown_suite_and_question(tmp_path: Path) -> None:
 def test_question_types_are_the_documented_ones() -> None:
     assert set(QUESTION_TYPES) == {"free_form", "free_form_judge_0_100", "free_form_judge"}
     assert Question(id="x", paraphrases=("p",)).type == "free_form"
+
+
+def test_alias_bomb_in_a_question_file_is_refused(tmp_path: Path) -> None:
+    # Nine levels of ten aliases: 10**9 strings once expanded; refused before anything is built.
+    lines = ["- id: q", "  paraphrases: &p0 [a, a, a, a, a, a, a, a, a, a]"]
+    lines += [f"- id: q{i}\n  paraphrases: &p{i} [{', '.join([f'*p{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match="bomb.yaml: YAML aliases expand this file to more than"):
+        load_suite_file(path)
+
+
+def test_question_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from emscope.evalsuite.yamlload import MAX_YAML_BYTES
+
+    path = tmp_path / "huge.yaml"
+    path.write_text("- id: q\n  paraphrases: [a]\n# " + "x" * MAX_YAML_BYTES + "\n")
+    with pytest.raises(InputError, match="question file .*huge.yaml is .* MB; YAML files read by emscope are limited"):
+        load_suite_file(path)
+
+
+def test_a_self_referencing_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text("- &q\n  id: q\n  paraphrases: [a]\n  system: *q\n")
+    with pytest.raises(InputError, match="refers to the node that contains it"):
+        load_suite_file(path)

@@ -2,8 +2,9 @@
 
 Every problem is reported as `file:line: question 'id' (#n): field 'x': what is wrong`, all
 of them at once, so a researcher fixes a file in one pass. YAML anchors and aliases resolve
-as YAML defines them; a duplicated key inside one question is an error rather than "the last
-one wins", since PyYAML would otherwise silently drop one of the two values.
+as YAML defines them, within the size and alias-expansion limits of `yamlload` (an alias
+bomb is refused, not expanded); a duplicated key inside one question is an error rather than
+"the last one wins", since PyYAML would otherwise silently drop one of the two values.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from emscope.core.errors import InputError
 from emscope.core.registry import closest
 from emscope.evalsuite.models import Question, Suite
+from emscope.evalsuite.yamlload import MAX_YAML_BYTES, check_expansion, read_yaml_text
 
 __all__ = ["SHIPPED_SUITES", "load_suite", "load_suite_file", "parse_suite", "shipped_suite_path"]
 
@@ -62,15 +64,14 @@ def load_suite(spec: str | Path) -> Suite:
 def load_suite_file(path: str | Path, name: str | None = None) -> Suite:
     """Read and validate one question file; the suite is named after the file unless `name` is given."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read question file: {exc}") from exc
+    text = read_yaml_text(path, "question file")
     return parse_suite(text, source=str(path), name=name or path.stem)
 
 
 def parse_suite(text: str, source: str, name: str) -> Suite:
     """Validate YAML text in the question-file format; `source` names it in error messages."""
+    if len(text) > MAX_YAML_BYTES:  # text handed over directly rather than read by load_suite_file
+        raise InputError(f"{source}: question file over {MAX_YAML_BYTES / 1e6:.0f} MB; split it")
     data, lines = _parse_yaml(text, source)
     if not isinstance(data, list) or not data:
         raise InputError(f"{source}: a question file is a non-empty YAML list of questions "
@@ -108,6 +109,7 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, list[int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        check_expansion(node, source)  # before constructing: a bomb must never be expanded
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
