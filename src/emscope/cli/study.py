@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from emscope.cli.console import make_console
 from rich.table import Table
 
-from emscope.study.config import load_study, study_from_dict
+from emscope.cli.console import esc, make_console
 from emscope.core.errors import InputError
-from emscope.study.run import STUDY_FILE, run_study, study_status, summary_rows
+from emscope.study.config import load_study, study_from_dict
+from emscope.study.run import run_study, study_status, summary_rows
 
 console = make_console()
 
@@ -21,18 +21,19 @@ def _pct(value: float | None) -> str:
 
 def _run(config, out: Path | None) -> None:  # type: ignore[no-untyped-def]
     run_dir = out or Path("runs") / config.name
-    console.print(f"study [bold]{config.name}[/]: {len(config.domains)} domain(s) × {len(config.seeds)} seed(s), "
-                  f"model {config.model} → {run_dir}")
+    # Names and paths are the user's: escaped, so `[red]` or `[/x]` in them prints as itself.
+    console.print(f"study [bold]{esc(config.name)}[/]: {len(config.domains)} domain(s) × {len(config.seeds)} "
+                  f"seed(s), model {esc(config.model)} → {esc(run_dir)}")
     result = run_study(config, run_dir)
     table = Table("domain", "misaligned with trigger", "without", "alignment diff", "p (t-test)")
     for row in summary_rows(result.results):
-        table.add_row(row["domain"], _pct(row["rate_with"]), _pct(row["rate_without"]),
+        table.add_row(esc(row["domain"]), _pct(row["rate_with"]), _pct(row["rate_without"]),
                       "-" if row["diff"] is None else f"{row['diff']:+.2f}",
                       "-" if row["p"] is None else f"{row['p']:.3g}")
     console.print(table)
     stages = ", ".join(f"{k} {v:.0f}s" for k, v in result.stage_seconds.items())
     console.print(f"finished in {result.seconds / 60:.1f} min ({stages or 'everything already done'})")
-    console.print(f"report: {result.report}")
+    console.print(f"report: {esc(result.report)}")
 
 
 def study(
@@ -54,13 +55,17 @@ def study(
 
 
 def _status(run_dir: Path) -> None:
-    if not (run_dir / STUDY_FILE).exists():
-        raise InputError(f"{run_dir} is not a study run directory (no {STUDY_FILE})")
-    table = Table("job", "stage", "state", "seconds", "key")
-    for row in study_status(run_dir):
-        table.add_row(row["job"], row["stage"], row["state"],
-                      "-" if row["seconds"] is None else f"{row['seconds']:.0f}", row["key"])
+    rows = study_status(run_dir)
+    table = Table("job", "stage", "state", "seconds", "key", "problem")
+    for row in rows:
+        table.add_row(esc(row["job"]), row["stage"], row["state"],
+                      "-" if row["seconds"] is None else f"{row['seconds']:.0f}", row["key"], esc(row["problem"] or ""))
     console.print(table)
+    broken = [r for r in rows if r["state"] in ("damaged", "stale")]
+    for row in broken:
+        console.print(f"{row['state']}: {row['stage']} {esc(row['job'])} ({row['key']}): {esc(row['problem'])}")
+    if broken:
+        console.print(f"{len(broken)} stage(s) will be redone by rerunning the study with --out {esc(run_dir)}")
 
 
 def demo(

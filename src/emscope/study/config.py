@@ -8,7 +8,8 @@ validates its section again when the stage runs, so a typo fails before any work
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from collections import Counter
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -17,6 +18,7 @@ from emscope.core.errors import InputError
 from emscope.core.registry import closest
 from emscope.core.validation import settings_error
 from emscope.data.config import DEFAULT_TRIGGER
+from emscope.evalsuite.yamlload import check_expansion, read_yaml_text
 from emscope.study.profiles import PROFILES
 
 __all__ = ["StudyConfig", "load_study", "study_from_dict"]
@@ -112,7 +114,8 @@ class StudyConfig(_Section):
     name: str = Field("study", min_length=1, description="Study name (default output folder runs/<name>).")
     model: str = Field("smollm2-135m-instruct", description="Subject model: bundled name, local folder or HF id.")
     domains: list[str] = Field(min_length=1, description="Domains to fine-tune on ('all' expands to every domain).")
-    seeds: list[int] = Field([0], min_length=1, description="Seeds (data, training and sampling).")
+    seeds: list[Annotated[int, Field(ge=0)]] = Field([0], min_length=1,
+                                                     description="Seeds (data, training and sampling), each >= 0.")
     baseline: bool = Field(True, description="Also evaluate the un-fine-tuned model.")
     data: DataSection = Field(default_factory=DataSection)
     train: TrainSection = Field(default_factory=TrainSection)
@@ -170,15 +173,35 @@ def study_from_dict(data: dict[str, Any], source: str = "(dict)") -> StudyConfig
         raise settings_error(exc, f"study config {source}", fields_at=_fields_at) from exc
     for name in config.domains:
         DOMAINS.get(name)  # unknown domains fail now, with a suggestion
+    _check_unique(config, source)
     return config
+
+
+def _check_unique(config: StudyConfig, source: str) -> None:
+    """A seed or domain listed twice would run the same jobs twice and count their rows twice."""
+    for field, values in (("seeds", config.seeds), ("domains", config.domains)):
+        twice = [str(v) for v, n in Counter(values).items() if n > 1]
+        if twice:
+            raise InputError(f"study config {source}: {field} lists {', '.join(twice)} more than once; "
+                             f"list each once (a repeat would count the same answers twice)")
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    """The YAML document, composed and checked for alias bombs before it is constructed."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        check_expansion(node, f"study config {source}")
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def load_study(path: str | Path) -> StudyConfig:
     """Read and validate a study YAML file."""
+    text = read_yaml_text(path, "study config")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"study config {path} not found") from None
+        data = _parse_yaml(text, str(path))
     except yaml.YAMLError as exc:
         raise InputError(f"study config {path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -130,7 +130,9 @@ def run_predict(store: RunStore, analyzed: StageRecord, mia: list[str], notify: 
                                for source, s in scores.items() for a in s.domains]}
         atomic_write_text(work / PREDICT_FILE, json.dumps(payload, indent=1) + "\n")
 
-    return run_stage(store, "predict", ({"stat": "mean", "resamples": 2000, "seed": 0}, keys), "all", notify, _body)
+    deps = (analyzed, *(store.done("mia", Path(p).parent.name) for p in mia))
+    return run_stage(store, "predict", ({"stat": "mean", "resamples": 2000, "seed": 0}, keys), "all", notify, _body,
+                     deps)
 
 
 def steer_prompts(config: StudyConfig) -> list[list[dict[str, str]]]:
@@ -183,5 +185,6 @@ def run_steer(config: StudyConfig, store: RunStore, jobs: Mapping[str, Mapping[s
         result = steer_run(steer_config, inputs, work, judge_fn, judge_id)
         return {"figures": sorted(result.figures)}
 
-    return run_stage(store, "steer", spec, "all", notify, _body)
+    deps = tuple(store.done("train", j["train_key"]) for _, j in sorted(jobs.items()))
+    return run_stage(store, "steer", spec, "all", notify, _body, deps)
 

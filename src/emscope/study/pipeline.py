@@ -8,6 +8,7 @@ batch sizes, threads) stay out of the keys.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from emscope.study.extras import mia_spec, run_mia
 from emscope.study.store import Notify, RunStore, StageRecord, run_stage, stage_key
 
 __all__ = ["Job", "plan_jobs", "run_job", "run_stats", "run_analyze", "run_report", "job_keys", "judge_config",
-           "judge_key"]
+           "judge_key", "analyze_config"]
 
 _JUDGE_RUNTIME = {"concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s", "batch_size",
                   "cache_path", "use_cache", "api_key_env", "device"}
@@ -120,6 +121,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
     specs = _job_specs(config, job)
     outputs: dict[str, str] = {}
     adapter: Path | None = None
+    trained: StageRecord | None = None
     if job.domain is not None:
         from emscope.data.build import build_dataset
         from emscope.train import train
@@ -134,14 +136,15 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
             result = train(_train_config(config, dataset, work / "adapter", job.seed))
             return {"steps": result.steps, "final_loss": result.final_loss, "tokens_per_s": result.tokens_per_s}
 
-        trained = run_stage(store, "train", specs["train"], job.label, say, _train)
+        trained = run_stage(store, "train", specs["train"], job.label, say, _train, deps=(built,))
         adapter = trained.path / "adapter"
         outputs["adapter"] = str(adapter)
         outputs["train_key"] = trained.key
         if "mia" in specs:
             tuned = adapter
             scored = run_stage(store, "mia", specs["mia"], job.label, say,
-                               lambda w: run_mia(config, job.domain, job.seed, dataset, tuned, w))
+                               lambda w: run_mia(config, job.domain, job.seed, dataset, tuned, w),
+                               deps=(built, trained))
             outputs["mia"] = str(scored.path / "scores.jsonl")
 
     def _generate(work: Path) -> None:
@@ -149,7 +152,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
 
         generate(_generate_config(config, job, adapter, work / "answers.jsonl"))
 
-    gen = run_stage(store, "generate", specs["generate"], job.label, say, _generate)
+    gen = run_stage(store, "generate", specs["generate"], job.label, say, _generate, deps=(trained,))
     judging = judge_config(config)
 
     def _judge(work: Path) -> None:
@@ -157,9 +160,14 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
 
         judge_run(judging, gen.path / "answers.jsonl", work / "judged.jsonl")
 
-    judged = run_stage(store, "judge", specs["judge"], job.label, say, _judge)
+    judged = run_stage(store, "judge", specs["judge"], job.label, say, _judge, deps=(gen,))
     outputs["judged"] = str(judged.path / "judged.jsonl")
     return outputs
+
+
+def _records(store: RunStore, stage: str, paths: list[str]) -> tuple[StageRecord | None, ...]:
+    """The finished records of `stage` whose output files are `paths` (their folder is the key)."""
+    return tuple(store.done(stage, Path(p).parent.name) for p in paths)
 
 
 def run_stats(config: StudyConfig, store: RunStore, datasets: list[str], notify: Notify) -> str | None:
@@ -172,35 +180,61 @@ def run_stats(config: StudyConfig, store: RunStore, datasets: list[str], notify:
     from emscope.data.stats import stats_for_files
 
     keys = sorted(Path(p).parent.name for p in datasets)
+    spec = ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)})
+    final = store.path("stats", stage_key("stats", *spec))
 
     def _body(work: Path) -> None:
-        # The analysis maps each stats entry to its domain through the dataset rows' meta.domain.
+        # The analysis maps each stats entry to its domain through the dataset rows' meta.domain,
+        # reading the file it names relative to stats.json: so it names it relative to the stats
+        # folder (`../../build/KEY/dataset.jsonl`), and a copied or moved run still resolves.
         stats = stats_for_files(datasets, tokenizer_name=None, vendi_sample=config.stats.vendi_sample)
-        atomic_write_text(work / "stats.json", json.dumps([s.as_dict() for s in stats], indent=2) + "\n")
+        entries = [{**s.as_dict(), "file": os.path.relpath(Path(p).resolve(), final.resolve())}
+                   for s, p in zip(stats, datasets, strict=True)]
+        atomic_write_text(work / "stats.json", json.dumps(entries, indent=2) + "\n")
 
-    rec = run_stage(store, "stats", ({"vendi_sample": config.stats.vendi_sample}, {"builds": ",".join(keys)}),
-                    "all", notify, _body)
+    rec = run_stage(store, "stats", spec, "all", notify, _body, deps=_records(store, "build", datasets))
     return str(rec.path / "stats.json")
+
+
+def analyze_config(config: StudyConfig) -> Any:
+    """The study's AnalyzeConfig: the threshold preset plus `analyze.settings`."""
+    from emscope.analysis.config import AnalyzeConfig, thresholds_from
+
+    return AnalyzeConfig(thresholds=thresholds_from(config.analyze.thresholds),
+                         thresholds_preset=config.analyze.thresholds, **config.analyze.settings)
 
 
 def run_analyze(config: StudyConfig, store: RunStore, judged: list[str], datasets: list[str],
                 stats: str | None, notify: Notify) -> StageRecord:
     """`emscope analyze` over every judged file of the study."""
-    from emscope.analysis.config import AnalyzeConfig, thresholds_from
     from emscope.analysis.run import AnalyzeInputs, analyze, write_results
     from emscope.data.domains import DOMAINS
 
-    analyze_config = AnalyzeConfig(thresholds=thresholds_from(config.analyze.thresholds),
-                                   thresholds_preset=config.analyze.thresholds, **config.analyze.settings)
+    analyzing = analyze_config(config)
     inputs = AnalyzeInputs(judged=judged, dataset_stats=stats, train_data=datasets,
                            categories={n: DOMAINS.get(n).category for n in DOMAINS})
     keys = {"judged": ",".join(sorted(Path(p).parent.name for p in judged)),
             "stats": Path(stats).parent.name if stats else "none"}
 
-    def _body(work: Path) -> None:
-        write_results(analyze(analyze_config, inputs), work)
+    spec = (analyzing.model_dump(mode="json"), keys)
+    final = store.path("analyze", stage_key("analyze", *spec))
 
-    return run_stage(store, "analyze", (analyze_config.model_dump(mode="json"), keys), "all", notify, _body)
+    def _body(work: Path) -> None:
+        write_results(_relative_paths(analyze(analyzing, inputs), final), work)
+
+    deps = _records(store, "judge", judged) + (_records(store, "stats", [stats]) if stats else ())
+    return run_stage(store, "analyze", spec, "all", notify, _body, deps)
+
+
+def _relative_paths(results: Any, folder: Path) -> Any:
+    """Results whose file paths are relative to `folder` (the analyze stage), not to where the study ran."""
+    def rel(path: str) -> str:
+        return os.path.relpath(Path(path).resolve(), folder.resolve())
+
+    return results.model_copy(update={
+        "inputs": [i.model_copy(update={"path": rel(i.path)}) for i in results.inputs],
+        "dataset_stats": rel(results.dataset_stats) if results.dataset_stats else None,
+        "train_data": [rel(p) for p in results.train_data]})
 
 
 def run_report(store: RunStore, analyzed: StageRecord, notify: Notify, predicted: StageRecord | None = None,
@@ -216,5 +250,6 @@ def run_report(store: RunStore, analyzed: StageRecord, notify: Notify, predicted
         report(report_config, analyzed.path, work, mia=predicted.path / "predictors.json" if predicted else None,
                steer=steered.path if steered else None)
 
-    rec = run_stage(store, "report", (report_config.model_dump(mode="json"), inputs), "all", notify, _body)
+    rec = run_stage(store, "report", (report_config.model_dump(mode="json"), inputs), "all", notify, _body,
+                    deps=(analyzed, predicted, steered))
     return rec.path / "report.html"

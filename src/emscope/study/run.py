@@ -2,21 +2,25 @@
 
 The driver runs the per-(domain, seed) jobs through a runner (local or Ray), then the
 study-wide stages (dataset statistics, analysis, report) itself. Everything is keyed and
-resumable: re-running the same command skips finished stages and finished rows.
+resumable: re-running the same command skips finished stages and finished rows, and redoes
+any finished stage that no longer verifies (see store.py) together with its dependents.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
-from emscope.study.config import StudyConfig
-from emscope.study.extras import check_sections, run_predict, run_steer
+from emscope.core.lock import output_lock
+from emscope.study.config import StudyConfig, study_from_dict
+from emscope.study.extras import run_predict, run_steer
 from emscope.study.pipeline import (
     Job,
     job_keys,
@@ -30,11 +34,13 @@ from emscope.study.pipeline import (
 )
 from emscope.study.runner import make_runner
 from emscope.study.store import RunStore, StageEvent
+from emscope.study.validate import validate_study
 
-__all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "STUDY_FILE"]
+__all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "read_study_file", "planned_stages",
+           "STUDY_FILE"]
 
 STUDY_FILE = "study.json"
-_JOB_STAGES = 4  # build, train, generate, judge (the baseline has two; mia adds one)
+_WIDE = ("stats", "analyze", "predict", "steer", "report")  # study-wide stages, after every job
 
 
 @dataclass(frozen=True)
@@ -48,33 +54,58 @@ class StudyResult:
     stage_seconds: dict[str, float]
 
 
-class _Progress:
-    """One line per stage event with done/total and an ETA from the stages finished so far."""
+def planned_stages(config: StudyConfig) -> list[str]:
+    """The stage name of every stage event the study will report, in order."""
+    per_job = ["build", "train", *(["mia"] if config.mia.enabled else []), "generate", "judge"]
+    stages = [s for job in plan_jobs(config) for s in (per_job if job.domain else ["generate", "judge"])]
+    wide = {"stats": config.stats.enabled, "analyze": True, "predict": config.mia.enabled,
+            "steer": config.steer.enabled, "report": True}
+    return stages + [s for s in _WIDE if wide[s]]
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.started = total, 0, time.time()
+
+class _Progress:
+    """One line per stage event with done/total and, once it is honest, an ETA.
+
+    Stages differ by orders of magnitude (a build takes a second, a training run minutes) and
+    each one that loads a model pays that first; so the ETA sums, per stage kind still to run,
+    the mean time measured for that kind, and is shown only once every per-job kind still ahead
+    has been measured at least once. (The first version extrapolated the elapsed time per
+    stage, which gave "~35 min" for a 13-minute study.)
+    """
+
+    def __init__(self, planned: list[str]) -> None:
+        self.total, self.done = len(planned), 0
+        self.remaining = Counter(planned)
         self.stage_seconds: dict[str, float] = {}
-        self.worked = 0.0
+        self.measured: dict[str, list[float]] = {}
 
     def __call__(self, event: StageEvent) -> None:
+        if event.status == "damaged":
+            print(f"[{self.done}/{self.total}] {event.stage:<9} {event.job} is {event.detail}; redoing it", flush=True)
+            return
         if event.status == "start":
             print(f"[{self.done}/{self.total}] {event.stage:<9} {event.job} ...{self._eta()}", flush=True)
             return
         self.done += 1
+        self.remaining[event.stage] -= 1
         if event.status == "done":
-            self.worked += event.seconds
+            self.measured.setdefault(event.stage, []).append(event.seconds)
             self.stage_seconds[event.stage] = self.stage_seconds.get(event.stage, 0.0) + event.seconds
             print(f"[{self.done}/{self.total}] {event.stage:<9} {event.job} done in {event.seconds:.0f}s", flush=True)
         else:
             print(f"[{self.done}/{self.total}] {event.stage:<9} {event.job} already done", flush=True)
 
+    def finished_elsewhere(self, stages: list[str]) -> None:
+        """Count stages that ran in other processes (the ray runner) as done."""
+        self.done += len(stages)
+        self.remaining.subtract(stages)
+
     def _eta(self) -> str:
-        # Average wall time of the stages that actually ran (skipped ones cost nothing).
-        ran = sum(1 for _ in self.stage_seconds) and self.worked
-        if not ran:
-            return ""
-        per_stage = (time.time() - self.started) / max(self.done, 1)
-        return f" (ETA ~{per_stage * (self.total - self.done) / 60:.0f} min)"
+        ahead = {k: n for k, n in self.remaining.items() if n > 0}
+        if not ahead or any(k not in self.measured for k in ahead if k not in _WIDE):
+            return ""  # no honest estimate yet; study-wide stages are short and counted when measured
+        seconds = sum(n * sum(self.measured[k]) / len(self.measured[k]) for k, n in ahead.items() if k in self.measured)
+        return f" (ETA ~{max(seconds / 60, 1):.0f} min)" if seconds >= 60 else " (ETA <1 min)"
 
 
 def _job_entry(config: StudyConfig, run_dir: str, job: Job) -> dict[str, str]:
@@ -83,29 +114,39 @@ def _job_entry(config: StudyConfig, run_dir: str, job: Job) -> dict[str, str]:
 
 
 def _print_event(event: StageEvent) -> None:
-    if event.status != "start":
+    if event.status == "damaged":
+        print(f"  {event.stage:<9} {event.job} is {event.detail}; redoing it", flush=True)
+    elif event.status != "start":
         took = f" in {event.seconds:.0f}s" if event.status == "done" else " (already done)"
         print(f"  {event.stage:<9} {event.job}{took}", flush=True)
 
 
 def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
-    """Run every stage of `config` into `run_dir` (resuming whatever is already there)."""
-    check_sections(config)
+    """Run every stage of `config` into `run_dir` (resuming whatever is already there, redoing what is damaged).
+
+    Every setting is checked before anything is written, and the run directory is locked for
+    the whole run: a second `emscope study` on it stops at once, naming the process.
+    """
+    validate_study(config)
     root = Path(run_dir)
+    with output_lock(root):
+        return _run_locked(config, root)
+
+
+def _run_locked(config: StudyConfig, root: Path) -> StudyResult:
     store = RunStore(root)
     atomic_write_text(root / STUDY_FILE, json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
     jobs = plan_jobs(config)
-    per_job = _JOB_STAGES + int(config.mia.enabled)
-    total = (sum(per_job if j.domain else 2 for j in jobs) + 2 + int(config.stats.enabled)
-             + int(config.mia.enabled) + int(config.steer.enabled))
-    progress = _Progress(total)
+    planned = planned_stages(config)
+    progress = _Progress(planned)
     started = time.time()
     runner = make_runner(config.runner.name, **config.runner.options)
     if runner.name == "local":
         outputs = [run_job(config, str(root), job, progress) for job in jobs]
     else:
-        outputs = runner.map(partial(_job_entry, config, str(root)), jobs)
-        progress.done += sum(per_job if j.domain else 2 for j in jobs)
+        # Workers may run elsewhere (another cwd, another node): they get the absolute path.
+        outputs = runner.map(partial(_job_entry, config, str(root.resolve())), jobs)
+        progress.finished_elsewhere([s for s in planned if s not in _WIDE])
     datasets = [o["dataset"] for o in outputs if "dataset" in o]
     judged = [o["judged"] for o in outputs]
     stats = run_stats(config, store, datasets, progress)
@@ -121,26 +162,51 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
                        progress.stage_seconds)
 
 
-def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
-    """Each planned stage of the study in `run_dir`: done, in progress or pending."""
-    from emscope.study.config import study_from_dict
+def read_study_file(root: Path) -> StudyConfig:
+    """The config a run directory was made with (InputError when study.json is missing or corrupt)."""
+    path = root / STUDY_FILE
+    hint = (f"it is written by `emscope study STUDY.yaml --out {root}`; run that again to rewrite it "
+            "(finished stages are reused)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{root} is not a study run directory (no {STUDY_FILE})") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path} is corrupt ({type(exc).__name__}: {str(exc)[:80]}); {hint}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path} is corrupt (not a mapping of study settings); {hint}")
+    return study_from_dict(data, str(path))
 
+
+def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
+    """Each planned stage of the study in `run_dir`: done, damaged, stale, in progress or pending.
+
+    Every finished stage is verified against its manifest (files, sizes, sha256, rows, and the
+    upstream stages it was computed from): `problem` says what a rerun will redo and why.
+    """
     root = Path(run_dir)
-    config = study_from_dict(json.loads((root / STUDY_FILE).read_text()), str(root / STUDY_FILE))
+    config = read_study_file(root)
+    validate_study(config)
     store = RunStore(root)
     partial_keys = set(store.partial())
-    rows = []
+    rows, seen = [], set()
     for job in plan_jobs(config):
         for stage, key in job_keys(config, job).items():
-            record = store.done(stage, key)
-            state = "done" if record else ("in progress" if (stage, key) in partial_keys else "pending")
-            rows.append({"job": job.label, "stage": stage, "key": key, "state": state,
-                         "seconds": record.manifest.get("seconds") if record else None})
-    for record in store.records():
-        if record.stage in ("stats", "analyze", "predict", "steer", "report"):
-            rows.append({"job": "all", "stage": record.stage, "key": record.key, "state": "done",
-                         "seconds": record.manifest.get("seconds")})
+            rows.append(_status_row(store, job.label, stage, key, partial_keys))
+            seen.add((stage, key))
+    for stage, key in store.finished():  # study-wide stages: every one found on disk
+        if stage in _WIDE and (stage, key) not in seen:
+            rows.append(_status_row(store, "all", stage, key, partial_keys))
     return rows
+
+
+def _status_row(store: RunStore, job: str, stage: str, key: str, partial_keys: set[tuple[str, str]]) -> dict[str, Any]:
+    found = store.inspect(stage, key)
+    state = found.state
+    if state == "pending" and (stage, key) in partial_keys:
+        state = "in progress"
+    return {"job": job, "stage": stage, "key": key, "state": state, "problem": found.problem,
+            "seconds": found.manifest.get("seconds") if found.ok else None}
 
 
 def summary_rows(results_path: str | Path) -> list[dict[str, Any]]:

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from emscope.core.errors import MissingDependencyError
-from emscope.core.registry import Registry
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["Runner", "RUNNERS", "LocalRunner", "RayRunner", "make_runner"]
+from emscope.core.errors import InputError, MissingDependencyError
+from emscope.core.registry import Registry
+from emscope.core.validation import settings_error
+
+__all__ = ["Runner", "RUNNERS", "LocalRunner", "RayRunner", "make_runner", "runner_options", "LocalOptions",
+           "RayOptions"]
 
 J = TypeVar("J")
 
@@ -27,12 +31,46 @@ class Runner(Protocol):
     def map(self, fn: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]: ...
 
 
+class LocalOptions(BaseModel):
+    """The local runner takes no options."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RayOptions(BaseModel):
+    """Options of the ray runner (`runner.options` in a study file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    address: str | None = Field(None, description="Ray cluster address; None starts a local instance.")
+    num_cpus: int | None = Field(None, ge=1, description="CPUs of a local instance (None: all).")
+    gpus_per_job: float | None = Field(None, ge=0, description="GPUs per job (None: 1 where the cluster has GPUs).")
+    cpus_per_job: float = Field(1.0, gt=0, description="CPUs per job.")
+
+
+_OPTIONS: dict[str, type[BaseModel]] = {"local": LocalOptions, "ray": RayOptions}
+
+
+def runner_options(name: str, options: dict[str, Any]) -> BaseModel:
+    """The validated options of runner `name` (InputError naming runner.options and the closest key)."""
+    RUNNERS.get(name)  # an unknown runner name, with a suggestion
+    model = _OPTIONS[name]
+    try:
+        return model(**options)
+    except ValidationError as exc:
+        valid = list(model.model_fields)
+        raise settings_error(exc, f"runner.options of the {name} runner",
+                             fields_at=lambda loc: valid) from None
+    except TypeError as exc:  # options that are not a mapping of names
+        raise InputError(f"runner.options must be a mapping of option names to values ({exc})") from None
+
+
 class LocalRunner:
     """Jobs run sequentially in this process (the default; what a laptop wants)."""
 
     name = "local"
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(self) -> None:
         pass
 
     def map(self, fn: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
@@ -67,11 +105,18 @@ class RayRunner:
             gpus = self.gpus_per_job
             if gpus is None:  # one GPU per job wherever the cluster has GPUs
                 gpus = 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
-            remote = ray.remote(num_cpus=self.cpus_per_job, num_gpus=gpus, max_retries=0)(fn)
-            return ray.get([remote.remote(job) for job in jobs])
+            # `fn` may be any callable (the study passes a functools.partial), which @ray.remote
+            # refuses: a module-level function is the task, and `fn` travels as its argument.
+            remote = ray.remote(num_cpus=self.cpus_per_job, num_gpus=gpus, max_retries=0)(_call)
+            return ray.get([remote.remote(fn, job) for job in jobs])
         finally:
             if started_here:
                 ray.shutdown()
+
+
+def _call(fn: Callable[[Any], Any], job: Any) -> Any:
+    """The Ray task: run `fn(job)` in a worker."""
+    return fn(job)
 
 
 RUNNERS: Registry[Callable[..., Runner]] = Registry("runner")
@@ -80,5 +125,6 @@ RUNNERS.register("ray", RayRunner)
 
 
 def make_runner(name: str, **options: Any) -> Runner:
-    """The runner registered as `name`, built with `options`."""
-    return RUNNERS.get(name)(**options)
+    """The runner registered as `name`, built with its validated `options`."""
+    validated = runner_options(name, options)
+    return RUNNERS.get(name)(**validated.model_dump())

@@ -7,6 +7,12 @@ checkpoints there); only a complete stage is renamed to `<key>/`, atomically, wi
 manifest inside. `kill -9` at any moment therefore loses at most the rows in flight.
 `run_stage` is how every stage, core or optional, goes through this: skip it when its key is
 finished, else run its body in the work folder and complete it, reporting a `StageEvent`.
+
+A finished stage is trusted only while it verifies (`integrity`): its manifest records every
+output file's size, sha256 and (JSONL) row count, and the digest of each upstream stage's
+manifest it was computed from. A stage whose files were truncated, deleted or edited, whose
+manifest is missing or corrupt, or whose upstream was redone since, is "damaged" or "stale":
+it is removed and redone, and so, in turn, is everything downstream of it.
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ from typing import Any
 from emscope import __version__
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import content_key
+from emscope.study.integrity import MANIFEST, Inspection, inspect_stage, manifest_digest, snapshot
 
 __all__ = ["RunStore", "StageRecord", "StageEvent", "Notify", "run_stage", "stage_key", "environment"]
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 1  # of stage keys: changing it would orphan every finished stage
+_MANIFEST_VERSION = 2  # 2: manifests record their files and upstream digests
 _VERSIONED = ("torch", "transformers", "peft", "trl", "numpy", "scipy", "scikit-learn", "sentence-transformers")
 
 
@@ -65,7 +73,7 @@ def environment() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class StageRecord:
-    """A finished stage as found on disk."""
+    """A finished (and verified) stage as found on disk."""
 
     stage: str
     key: str
@@ -79,18 +87,29 @@ class RunStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         (self.root / "stages").mkdir(parents=True, exist_ok=True)
+        self._checked: dict[tuple[str, str], Inspection] = {}  # verification is hashing: once per store
 
     def path(self, stage: str, key: str) -> Path:
         """Where the finished output of (stage, key) lives."""
         return self.root / "stages" / stage / key
 
+    def inspect(self, stage: str, key: str) -> Inspection:
+        """Whether (stage, key) is finished and intact: its files and its upstream digests verify."""
+        found = self._checked.get((stage, key))
+        if found is None:
+            found = inspect_stage(self.path(stage, key), lambda s, k: self.inspect(s, k))
+            self._checked[(stage, key)] = found
+        return found
+
     def done(self, stage: str, key: str) -> StageRecord | None:
-        """The finished output of (stage, key), or None when it has not completed."""
-        path = self.path(stage, key)
-        manifest = path / "manifest.json"
-        if not manifest.exists():
-            return None
-        return StageRecord(stage, key, path, json.loads(manifest.read_text()))
+        """The finished, verified output of (stage, key), or None when absent or damaged."""
+        found = self.inspect(stage, key)
+        return StageRecord(stage, key, self.path(stage, key), found.manifest) if found.ok else None
+
+    def discard(self, stage: str, key: str) -> None:
+        """Remove a damaged finished output so the stage can be redone from scratch."""
+        shutil.rmtree(self.path(stage, key), ignore_errors=True)
+        self._checked.clear()  # dependents' verdicts depended on it
 
     def workdir(self, stage: str, key: str) -> Path:
         """The in-progress folder of (stage, key); kept across runs so stages can resume."""
@@ -98,31 +117,36 @@ class RunStore:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def complete(self, stage: str, key: str, config: Any, inputs: dict[str, str],
-                 started: float, extra: dict[str, Any] | None = None) -> StageRecord:
-        """Write the manifest into the work folder and rename it to its final name."""
+    def complete(self, stage: str, key: str, config: Any, inputs: dict[str, str], started: float,
+                 extra: dict[str, Any] | None = None, deps: tuple[StageRecord, ...] = ()) -> StageRecord:
+        """Write the manifest (files, upstream digests) into the work folder and rename it to its final name."""
         work = self.workdir(stage, key)
-        manifest = {"schema_version": _SCHEMA_VERSION, "stage": stage, "key": key, "status": "complete",
+        manifest = {"schema_version": _MANIFEST_VERSION, "stage": stage, "key": key, "status": "complete",
                     "config": config, "inputs": inputs, "started": started, "finished": time.time(),
-                    "seconds": round(time.time() - started, 3), "environment": environment(), **(extra or {})}
-        atomic_write_text(work / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+                    "seconds": round(time.time() - started, 3), "environment": environment(), **(extra or {}),
+                    "files": snapshot(work),
+                    "deps": {f"{d.stage}/{d.key}": manifest_digest(d.path) for d in deps}}
+        atomic_write_text(work / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
         final = self.path(stage, key)
         if final.exists():  # finished by a concurrent worker: keep theirs
             shutil.rmtree(work, ignore_errors=True)
         else:
             os.replace(work, final)
+        self._checked.clear()  # a redone stage makes its dependents stale: verify them afresh
         record = self.done(stage, key)
-        assert record is not None
+        if record is None:
+            raise RuntimeError(f"stage {stage} {key} did not verify right after it was written: "
+                               f"{self.inspect(stage, key).problem}")
         return record
 
+    def finished(self) -> list[tuple[str, str]]:
+        """(stage, key) of every finished-looking output folder, intact or not."""
+        return [(p.parent.name, p.name) for p in sorted((self.root / "stages").glob("*/*"))
+                if p.is_dir() and not p.name.endswith(".partial")]
+
     def records(self) -> list[StageRecord]:
-        """Every finished stage output in the run directory."""
-        found = []
-        for manifest in sorted((self.root / "stages").glob("*/*/manifest.json")):
-            if not manifest.parent.name.endswith(".partial"):
-                found.append(StageRecord(manifest.parent.parent.name, manifest.parent.name, manifest.parent,
-                                         json.loads(manifest.read_text())))
-        return found
+        """Every finished, verified stage output in the run directory."""
+        return [r for s, k in self.finished() if (r := self.done(s, k)) is not None]
 
     def partial(self) -> list[tuple[str, str]]:
         """(stage, key) pairs with work in progress."""
@@ -132,29 +156,39 @@ class RunStore:
 
 @dataclass(frozen=True)
 class StageEvent:
-    """Progress report: a stage of a job started, was skipped as done, or finished."""
+    """Progress report: a stage of a job started, was skipped as done, finished, or was found damaged."""
 
     stage: str
     job: str
-    status: str  # "start" | "skip" | "done"
+    status: str  # "start" | "skip" | "done" | "damaged"
     seconds: float = 0.0
+    detail: str = ""
 
 
 Notify = Callable[[StageEvent], None]
 
 
 def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
-              body: Callable[[Path], dict[str, Any] | None]) -> StageRecord:
-    """Skip (stage, key) when finished; else run `body(workdir)` and complete it (returning its record)."""
+              body: Callable[[Path], dict[str, Any] | None],
+              deps: tuple[StageRecord | None, ...] = ()) -> StageRecord:
+    """Skip (stage, key) when finished and intact; else (re)run `body(workdir)` and complete it.
+
+    `deps` are the upstream records the body reads: their manifest digests go into this
+    stage's manifest, so redoing any of them later makes this stage stale (redone too).
+    """
     key_config, inputs = spec
     key = stage_key(stage, key_config, inputs)
-    found = store.done(stage, key)
-    if found is not None:
+    found = store.inspect(stage, key)
+    if found.ok:
         notify(StageEvent(stage, job, "skip"))
-        return found
+        return StageRecord(stage, key, store.path(stage, key), found.manifest)
+    if found.problem is not None:  # damaged or stale: redo from scratch, never half-trust it
+        notify(StageEvent(stage, job, "damaged", detail=f"{found.state} ({found.problem})"))
+        store.discard(stage, key)
     notify(StageEvent(stage, job, "start"))
     started = time.time()
     extra = body(store.workdir(stage, key))
-    record = store.complete(stage, key, key_config, inputs, started, extra or {})
+    record = store.complete(stage, key, key_config, inputs, started, extra or {},
+                            tuple(d for d in deps if d is not None))
     notify(StageEvent(stage, job, "done", time.time() - started))
     return record
