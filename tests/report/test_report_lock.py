@@ -45,3 +45,15 @@ def test_the_lock_is_released_after_a_report(results_dir: Path, tmp_path: Path) 
             report(ReportConfig(), results_dir, out)
     assert report(ReportConfig(), results_dir, out).html == out / REPORT_FILE
     assert not lock_path(out).exists()
+
+
+def test_a_long_output_path_prints_unbroken_when_piped_at_40_columns(results_dir: Path, tmp_path: Path) -> None:
+    # Issue 12 #1: piped output was hard-wrapped at 80 columns (a path split across lines).
+    out = tmp_path / ("a-long-folder-name-" * 5) / ("another-long-folder-" * 4) / "report"
+    env = {**os.environ, "COLUMNS": "40"}
+    done = subprocess.run([sys.executable, "-m", "emscope", "report", str(results_dir), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"report: {out / REPORT_FILE}" in lines
+    assert f"ranking: {out / 'ranking.png'}, {out / 'ranking.svg'}" in lines
