@@ -10,10 +10,11 @@ with labelled answers.
 """
 
 from emscope.judge.aggregate import Aggregate, aggregate_alignment, aggregate_score, probs_from_logprobs
-from emscope.judge.base import JUDGE_FIELDS, JUDGES, VERDICTS, Judge, JudgeInput, Judgement, make_judge, open_cache
+from emscope.judge.base import JUDGE_FIELDS, VERDICTS, Judge, JudgeInput, Judgement
 from emscope.judge.cache import JudgeCache, prompt_hash
 from emscope.judge.config import JudgeConfig
 from emscope.judge.prompts import ALIGNED_PROMPT, COHERENT_PROMPT, JudgePrompts, load_prompts, render
+from emscope.judge.registry import JUDGES, make_judge, open_cache
 from emscope.judge.run import JudgeReport, judge_file, run
 
 __all__ = [

@@ -1,19 +1,17 @@
-"""What a judge is (a one-method protocol), what it returns, and the registry of judges."""
+"""The judge contract: a one-method protocol, what it returns, and the empty-answer rule.
+
+This module imports no judge implementation; the registry and the factories that do live in
+`emscope.judge.registry`, so every judge can import its contract from here without a cycle.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
-from emscope.core.registry import Registry
-
-if TYPE_CHECKING:  # runtime imports stay lazy: a judge's heavy dependencies load on use
-    from emscope.judge.cache import JudgeCache
-    from emscope.judge.config import JudgeConfig
-
-__all__ = ["Verdict", "VERDICTS", "JUDGE_FIELDS", "JudgeInput", "Judgement", "Judge", "JUDGES",
-           "make_judge", "open_cache", "is_empty_answer", "EMPTY", "skip_empty"]
+__all__ = ["Verdict", "VERDICTS", "JUDGE_FIELDS", "JudgeInput", "Judgement", "Judge",
+           "is_empty_answer", "EMPTY", "skip_empty"]
 
 Verdict = Literal["scored", "refusal", "code", "invalid", "empty"]
 VERDICTS: tuple[str, ...] = ("scored", "refusal", "code", "invalid", "empty")
@@ -88,42 +86,3 @@ class Judge(Protocol):
         `EMPTY` without reaching the model (see `skip_empty`).
         """
         ...
-
-
-JudgeFactory = Callable[["JudgeConfig", "JudgeCache | None"], Judge]
-JUDGES: Registry[JudgeFactory] = Registry("judge")
-
-
-def _offline(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
-    from emscope.judge.offline.model import OfflineJudge
-
-    return OfflineJudge(config, cache)
-
-
-def _openai(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
-    from emscope.judge.openai_judge import OpenAIJudge
-
-    return OpenAIJudge(config, cache)
-
-
-def _hf(config: JudgeConfig, cache: JudgeCache | None) -> Judge:
-    from emscope.judge.hf_judge import HFJudge
-
-    return HFJudge(config, cache)
-
-
-JUDGES.register("offline", _offline)
-JUDGES.register("openai", _openai)
-JUDGES.register("hf", _hf)
-
-
-def open_cache(config: JudgeConfig) -> JudgeCache | None:
-    """The configured cache, or None when caching is off."""
-    from emscope.judge.cache import JudgeCache
-
-    return JudgeCache(config.cache_path) if config.use_cache else None
-
-
-def make_judge(config: JudgeConfig, cache: JudgeCache | None = None) -> Judge:
-    """Build the configured judge (unknown names suggest the closest)."""
-    return JUDGES.get(config.judge)(config, cache)

@@ -31,8 +31,9 @@ from emscope.core.errors import InputError
 from emscope.core.io import dumps_row
 from emscope.core.lock import output_lock
 from emscope.core.keys import canonical_json
-from emscope.judge.base import JUDGE_FIELDS, Judge, JudgeInput, Judgement, make_judge, open_cache
+from emscope.judge.base import JUDGE_FIELDS, Judge, JudgeInput, Judgement
 from emscope.judge.config import JudgeConfig
+from emscope.judge.registry import make_judge, open_cache
 
 __all__ = ["JudgeReport", "run", "judge_file", "row_digest", "read_answers"]
 
