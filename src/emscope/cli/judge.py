@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,24 @@ def calibrate(
     result = calibrate_judge(config, data=data, peers=peers, aligned_threshold=aligned_threshold,
                              coherent_threshold=coherent_threshold)
     print(format_report(result))
+
+
+@app.command("compare")
+def compare(
+    judged: list[Path] = typer.Argument(..., help="Judged JSONL files of the same answers, one per judge."),
+    thresholds: str = typer.Option("study", "--thresholds", help="study (aligned < 50, coherent > 50) | betley (aligned < 30, coherent > 50)."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the comparison as JSON to this file."),
+) -> None:
+    """Agreement between judges on the same answers: Spearman, Cohen's kappa, Krippendorff's alpha, confusion, rates."""
+    from emscope.core.io import atomic_write_text
+    from emscope.judge.compare import compare as compare_judged
+    from emscope.judge.compare import format_comparison
+
+    result = compare_judged(list(judged), thresholds)
+    print(format_comparison(result))
+    if json_out is not None:
+        atomic_write_text(json_out, json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {json_out}")
 
 
 def register(root: typer.Typer) -> None:
