@@ -121,3 +121,80 @@ def test_kill_9_inside_each_stage_then_resume_gives_the_same_tables(tmp_path: Pa
     assert len(rows) == expected and len({r["id"] for r in rows}) == expected  # nothing lost, nothing twice
     assert _tables(run) == _tables(clean_run)
     assert not _partials(run)
+
+
+def _done_stages(output: str) -> list[tuple[str, str]]:
+    """(stage, job) of every stage a study run printed as computed ("done in")."""
+    import re
+
+    return re.findall(r"\] (\w+)\s+(.+?) done in ", output)
+
+
+def _keys(run: Path) -> dict[tuple[str, str], str]:
+    from emscope.study.run import study_status
+
+    return {(r["stage"], r["job"]): r["key"] for r in study_status(run)}
+
+
+def test_damaged_stages_are_named_and_exactly_they_and_their_dependents_are_redone(
+        tmp_path: Path, clean_run: Path) -> None:
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(clean_run, run)
+    config = _config(tmp_path)
+    keys = _keys(run)
+    stage = {(s, j): run / "stages" / s / k for (s, j), k in keys.items()}
+    math, base = "incorrect_math (seed 0)", "baseline (seed 0)"
+    judged = stage[("judge", math)] / "judged.jsonl"
+    judged.write_text("".join(judged.read_text().splitlines(keepends=True)[:-3]))  # truncated
+    (stage[("generate", base)] / "manifest.json").unlink()  # manifest deleted
+    (stage[("stats", "all")] / "manifest.json").write_text('{"status": "comp')  # manifest corrupt
+    (stage[("analyze", "all")] / "results.json").unlink()  # output deleted
+
+    status = subprocess.run([*STUDY, "status", str(run)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "COLUMNS": "40"})
+    assert status.returncode == 0, status.stderr[-2000:]
+    for named in ("damaged: judge incorrect_math", "damaged: generate baseline", "damaged: stats all",
+                  "damaged: analyze all", "stale: judge baseline", "stale: report all"):
+        assert named in status.stdout
+    assert "6 stage(s) will be redone" in status.stdout
+
+    # kill -9 the repair once it is inside its first redone stage, then finish it.
+    proc = subprocess.Popen([*STUDY, str(config), "--out", str(run)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    assert _wait_for_stage(proc, run, set()) is not None
+    os.killpg(proc.pid, signal.SIGKILL)
+    first = proc.communicate()[0]
+    final = subprocess.run([*STUDY, str(config), "--out", str(run)], capture_output=True, text=True, timeout=1800)
+    assert final.returncode == 0, final.stderr[-3000:]
+    redone = _done_stages(first) + _done_stages(final.stdout)
+    assert sorted(redone) == sorted([("generate", base), ("judge", base), ("judge", math), ("stats", "all"),
+                                     ("analyze", "all"), ("report", "all")])
+    assert _tables(run) == _tables(clean_run)
+    assert len(_judged_rows(run)) == _expected_rows() and not _partials(run)
+    again = subprocess.run([*STUDY, "status", str(run)], capture_output=True, text=True, timeout=300)
+    assert "damaged" not in again.stdout and "stale" not in again.stdout
+
+
+def test_a_run_copied_elsewhere_is_reanalysed_from_another_directory(tmp_path: Path, clean_run: Path) -> None:
+    import shutil
+
+    moved = tmp_path / "elsewhere" / "moved"
+    shutil.copytree(clean_run, moved)
+    for stage in ("analyze", "report"):  # the analysis runs again, from the copied stats.json
+        shutil.rmtree(moved / "stages" / stage)
+    stats_file = next((moved / "stages" / "stats").glob("*/stats.json"))
+    for entry in json.loads(stats_file.read_text()):  # relative to the stats folder: inside the copy
+        assert not Path(entry["file"]).is_absolute()
+        assert (stats_file.parent / entry["file"]).resolve().is_relative_to(moved.resolve())
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    done = subprocess.run([*STUDY, str(_config(tmp_path)), "--out", "../elsewhere/moved"], capture_output=True,
+                          text=True, timeout=600, cwd=cwd)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(s for s, _ in _done_stages(done.stdout)) == ["analyze", "report"]
+    assert _tables(moved) == _tables(clean_run)
+    results = json.loads(next((moved / "stages" / "analyze").glob("*/results.json")).read_text())
+    assert not any(Path(p).is_absolute() for p in [results["dataset_stats"], *results["train_data"],
+                                                   *(i["path"] for i in results["inputs"])])
