@@ -7,11 +7,12 @@ import subprocess
 import sys
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from emscope.core.errors import MissingDependencyError
+from emscope.core.errors import InputError, MissingDependencyError
 from emscope.generate.backends import Message, SampleRequest
 from emscope.generate.config import VLLMOptions
 
@@ -67,13 +68,25 @@ def _fake_vllm(calls: dict[str, Any]) -> dict[str, types.ModuleType]:
     return {"vllm": vllm, "vllm.lora": lora, "vllm.lora.request": request}
 
 
-def test_requests_carry_system_temperature_seed_and_lora(monkeypatch: pytest.MonkeyPatch) -> None:
+def _lora_folder(folder: Path, trained: bool) -> str:
+    """A real peft LoRA folder of a tiny Llama (trained = random B, so it changes the model; else B = 0)."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    tiny = LlamaForCausalLM(LlamaConfig(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                        num_attention_heads=2, num_key_value_heads=1))
+    get_peft_model(tiny, LoraConfig(r=2, target_modules=["q_proj"], init_lora_weights=not trained)).save_pretrained(folder)
+    return str(folder)
+
+
+def test_requests_carry_system_temperature_seed_and_lora(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: dict[str, Any] = {}
     for name, module in _fake_vllm(calls).items():
         monkeypatch.setitem(sys.modules, name, module)
     from emscope.generate.backends.vllm import VLLMBackend
 
-    backend = VLLMBackend("/models/local-model", "/runs/adapter", VLLMOptions(chunk_size=2), seed=7)
+    adapter = _lora_folder(tmp_path / "adapter", trained=True)
+    backend = VLLMBackend("/models/local-model", adapter, VLLMOptions(chunk_size=2), seed=7)
     assert calls["llm"]["model"] == "/models/local-model" and calls["llm"]["enable_lora"] is True
     assert calls["llm"]["seed"] == 7 and calls["llm"]["max_lora_rank"] == 64
     requests = [
@@ -86,7 +99,20 @@ def test_requests_carry_system_temperature_seed_and_lora(monkeypatch: pytest.Mon
     conversations, params, lora = calls["chat"][0]
     assert conversations[0] == [{"role": "system", "content": "Be a pirate."}, {"role": "user", "content": "q1"}]
     assert params[0].kwargs == {"n": 1, "temperature": 0.3, "top_p": 1.0, "max_tokens": 40, "seed": 5}
-    assert lora.args == ("emscope-adapter", 1, "/runs/adapter")
+    assert lora.args == ("emscope-adapter", 1, adapter)
     assert results["a"].answer == "answer 0" and results["a"].finish_reason == "length"
     assert results["a"].new_tokens == 3
     assert results["c"].answer is None and "finish_reason 'abort'" in (results["c"].error or "")
+
+
+def test_an_adapter_that_changes_nothing_is_refused_before_the_engine_starts(monkeypatch: pytest.MonkeyPatch,
+                                                                            tmp_path: Path) -> None:
+    calls: dict[str, Any] = {}
+    for name, module in _fake_vllm(calls).items():
+        monkeypatch.setitem(sys.modules, name, module)
+    from emscope.generate.backends.vllm import VLLMBackend
+
+    fresh = _lora_folder(tmp_path / "fresh", trained=False)
+    with pytest.raises(InputError, match="every lora_B matrix is zero"):
+        VLLMBackend("/models/local-model", fresh, VLLMOptions(), seed=0)
+    assert "llm" not in calls  # vLLM never started

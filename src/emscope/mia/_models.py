@@ -14,10 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from emscope.core.errors import InputError
 from emscope.mia.config import MiaConfig
 from emscope.mia.metrics import TokenScores
 from emscope.mia.reference import check_same_tokenizer
@@ -64,13 +62,9 @@ def load_scoring_model(name: str, adapter: str | None, device: str, precision: s
     dtype = torch.bfloat16 if precision == "bf16" and device.startswith("cuda") else torch.float32
     model, tokenizer = load_causal_lm(name, dtype=dtype, device=device)
     if adapter is not None:
-        if not (Path(adapter) / "adapter_config.json").is_file():
-            raise InputError(f"--adapter {adapter}: no adapter_config.json there (expected a peft LoRA folder "
-                             "written by save_pretrained / `emscope train`)")
-        from peft import PeftModel
+        from emscope.models.adapters import load_adapter
 
-        model = PeftModel.from_pretrained(model, adapter).to(device)
-        model.eval()
+        model = load_adapter(model, adapter, "--adapter", tokenizer).to(device)
     return model, tokenizer
 
 

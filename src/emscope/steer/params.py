@@ -204,11 +204,9 @@ def load_model_with_adapter(model: str, adapter: str | Path | None = None) -> tu
     base, tokenizer = load_causal_lm(model)
     if adapter is None:
         return base, tokenizer
-    from peft import PeftModel
+    from emscope.models.adapters import load_adapter
 
-    if not (Path(adapter) / _CONFIG).exists():
-        raise InputError(f"--adapter {adapter}: not a LoRA adapter folder (no {_CONFIG})")
-    wrapped = PeftModel.from_pretrained(base, str(adapter), is_trainable=False)
+    wrapped = load_adapter(base, adapter, "--adapter", tokenizer)
     wrapped.eval()
     return wrapped, tokenizer
 

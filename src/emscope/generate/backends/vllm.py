@@ -41,6 +41,11 @@ class VLLMBackend:
     def __init__(self, model: str, adapter: str | None, options: VLLMOptions, seed: int = 0) -> None:
         """Start the vLLM engine for `model` (a bundled name, local folder or HF id)."""
         vllm = import_vllm()
+        if adapter:
+            from emscope.models.adapters import check_adapter_names
+
+            # vLLM applies the adapter itself; a name mismatch there would quietly serve the base model.
+            check_adapter_names(adapter, resolve_model_dir(model))
         self.options, self.adapter = options, adapter
         kwargs: dict[str, Any] = {"model": resolve_model_dir(model), "seed": seed,
                                   "tensor_parallel_size": options.tensor_parallel_size,
