@@ -63,7 +63,7 @@ def generate_command(
     temperature: float = typer.Option(None, help="Override every question's temperature."),
     max_new_tokens: int = typer.Option(None, help="Longest answer in tokens (default 256)."),
     backend: str = typer.Option(None, help=f"Backend: {', '.join(BACKENDS.names())} (default hf)."),
-    batch_size: int = typer.Option(None, help="hf: sequences decoded together (default 64)."),
+    batch_size: int = typer.Option(None, help="hf: sequences decoded together (default: 64 on CPU, sized from free memory on a GPU)."),
     dtype: str = typer.Option(None, help="hf: auto | bf16 | fp32 | fp16."),
     device: str = typer.Option(None, help="hf: cpu, cuda, cuda:1, ... (default: cuda if available)."),
     hf_engine: str = typer.Option(None, "--hf-engine", help="hf: auto | slots | stock."),

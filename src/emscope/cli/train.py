@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from emscope.cli.console import make_console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from emscope.cli.console import esc, make_console
 from emscope.train import PRESETS, StepLog, resolve_config, train as run_train
 
 __all__ = ["train", "register"]
@@ -63,6 +63,8 @@ def train(
     device: Optional[str] = typer.Option(None, help="auto | cpu | cuda | cuda:N (default: auto)."),
     threads: Optional[int] = typer.Option(None, help="CPU threads for torch (default: torch's choice)."),
     micro_batch_tokens: Optional[int] = typer.Option(None, help="Padded tokens per micro-batch (memory)."),
+    compile: Optional[bool] = typer.Option(None, "--compile/--no-compile", help="torch.compile the model body "
+                                           "(GPU: fewer launches per step; a minute of compiling up front)."),
     checkpoint_every: Optional[int] = typer.Option(None, help="Optimizer steps between checkpoints."),
     resume: Optional[bool] = typer.Option(None, "--resume/--no-resume", help="Resume from a matching checkpoint "
                                           "(default: resume)."),
@@ -73,7 +75,8 @@ def train(
     settings = _given(ctx, dict(locals()))
     settings.pop("ctx", None)
     resolved, sources = resolve_config(settings, config)
-    console.print(f"emscope train: {resolved.model} on {resolved.dataset} (preset {resolved.preset}) -> {resolved.out}")
+    console.print(f"emscope train: {esc(resolved.model)} on {esc(resolved.dataset)} (preset {resolved.preset}) "
+                  f"-> {esc(resolved.out)}")
     with _progress() as progress:
         task = progress.add_task("train", total=None, loss="-", tps="-")
 
@@ -89,7 +92,7 @@ def train(
             result = run_train(resolved, on_step=on_step, sources=sources, on_ready=on_ready)
         except KeyboardInterrupt:
             console.print("[yellow]interrupted[/]: the last finished step is checkpointed in "
-                          f"{resolved.out}; run the same command again to resume")
+                          f"{esc(resolved.out)}; run the same command again to resume")
             raise typer.Exit(130) from None
     _summary(result)
 
@@ -97,9 +100,15 @@ def train(
 def _summary(result: Any) -> None:
     m = result.manifest
     if result.skipped:
-        console.print(f"already trained (key {result.key}): {result.out}")
+        console.print(f"already trained (key {result.key}): {esc(result.out)}")
+    data = m["dataset"]
+    if data.get("dropped_rows"):
+        # Rows whose assistant answer lies wholly beyond max_length teach nothing and are left out.
+        console.print(f"[yellow]note:[/] {data['dropped_rows']} row(s) of {esc(data['path'])} had no assistant "
+                      f"token within max_length {m['config']['max_length']} and were not trained on "
+                      f"({data.get('truncated_rows', 0)} more were cut short); raise --max-length to keep them")
     memory = m["memory"].get("cuda_max_allocated_mb") or m["memory"]["peak_rss_mb"]
-    console.print(f"adapter: {result.out}  steps {result.steps}  final loss {result.final_loss}  "
+    console.print(f"adapter: {esc(result.out)}  steps {result.steps}  final loss {result.final_loss}  "
                   f"{m['tokens_per_s']} tok/s ({m['label_tokens_per_s']} assistant tok/s)  "
                   f"train {m['train_seconds']:.0f}s  wall {m['wall_seconds']:.0f}s  "
                   f"{m['runtime']['device']}/{m['runtime']['precision']}  peak memory {memory:.0f} MB")

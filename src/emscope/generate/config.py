@@ -26,7 +26,9 @@ class HFOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    batch_size: int = Field(64, ge=1, le=4096, description="Sequences decoded together (slots); finished ones are refilled.")
+    batch_size: int | None = Field(
+        None, ge=1, le=4096, description="Sequences decoded together (slots); finished ones are refilled. Default: "
+        "64 on CPU; on a GPU sized from free memory and the answers' length (up to 1024).")
     dtype: Literal["auto", "bf16", "fp32", "fp16"] = Field(
         "auto", description="auto: bf16 on CUDA and on CPUs with native bf16 (AVX512-BF16/AMX), else fp32.")
     device: str | None = Field(None, description="cpu, cuda, cuda:1, ...; default: cuda when available, else cpu.")

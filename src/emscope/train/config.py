@@ -60,7 +60,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 # Fields that do not change the trained adapter (beyond float rounding) stay out of the key,
 # so a run can be resumed with more threads, another micro-batch size or a new output folder.
 KEY_EXCLUDED = frozenset({"out", "micro_batch_tokens", "threads", "checkpoint_every", "resume",
-                          "overwrite", "device", "preset"})
+                          "overwrite", "device", "preset", "compile"})
 
 
 def split_modules(value: Any) -> Any:
@@ -102,7 +102,11 @@ class TrainConfig(BaseModel):
         "auto", description="auto: bf16 autocast on CUDA and on CPUs with AVX512-BF16/AMX, else fp32.")
     device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
     threads: Optional[int] = Field(None, ge=1, description="CPU threads for torch (default: torch's choice).")
-    micro_batch_tokens: int = Field(2048, ge=64, description="Padded tokens per micro-batch: bounds activation memory (2048: ~3 GB peak for the bundled model).")
+    micro_batch_tokens: Optional[int] = Field(
+        None, ge=64, description="Padded tokens per micro-batch: bounds activation memory. Default: 2048 on "
+        "CPU (~3 GB peak for the bundled model); on a GPU sized from free memory, so a step is one micro-batch.")
+    compile: bool = Field(False, description="torch.compile the model body: fewer kernel launches per step on a "
+                          "GPU, for a compile of a minute or so up front (pays on long runs).")
     checkpoint_every: int = Field(20, ge=1, description="Optimizer steps between resumable checkpoints.")
     resume: bool = Field(True, description="Resume from a checkpoint in --out when its config key matches.")
     overwrite: bool = Field(False, description="Replace a finished or mismatching run in --out.")

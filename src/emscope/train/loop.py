@@ -65,11 +65,18 @@ class LoopContext:
     out: Path
 
 
-def all_steps(config: TrainConfig, rows: Sequence[EncodedRow]) -> list[StepPlan]:
-    """Every optimizer step of the run, epochs in order, capped at max_steps."""
+def all_steps(config: TrainConfig, rows: Sequence[EncodedRow], budget: int | None = None) -> list[StepPlan]:
+    """Every optimizer step of the run, epochs in order, capped at max_steps.
+
+    `budget` is the micro-batch token budget (`model.micro_batch_budget`); default: the
+    config's setting, or the CPU default.
+    """
+    from emscope.train.model import CPU_MICRO_BATCH_TOKENS
+
+    budget = budget or config.micro_batch_tokens or CPU_MICRO_BATCH_TOKENS
     lengths = [len(r.input_ids) for r in rows]
     plans = [p for epoch in range(config.epochs)
-             for p in plan_epoch(lengths, config.effective_batch, config.micro_batch_tokens, config.seed, epoch)]
+             for p in plan_epoch(lengths, config.effective_batch, budget, config.seed, epoch)]
     return plans[: config.max_steps] if config.max_steps else plans
 
 
@@ -90,35 +97,52 @@ def make_optimizer(model: Any, config: TrainConfig, total_steps: int) -> tuple[A
     import torch
 
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
+    # The fused kernel updates every LoRA tensor in a few launches instead of several per tensor.
+    fused = bool(params) and all(p.is_cuda for p in params)
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay,
+                                  fused=fused or None)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: lr_factor(s, total_steps, config.warmup_steps, config.lr_scheduler))
     return optimizer, scheduler
 
 
-def _one_step(ctx: LoopContext, plan: StepPlan) -> tuple[float, int, int]:
-    """Forward and backward over a step's micro-batches; return (summed loss, tokens, label tokens)."""
+def _one_step(ctx: LoopContext, plan: StepPlan) -> tuple[Any, int, int]:
+    """Forward and backward over a step's micro-batches; return (summed loss as a tensor, tokens, label tokens).
+
+    Nothing here reads a value back from the device: on a GPU the host queues the whole step
+    while earlier kernels run. Labels stay on the CPU (the loss finds label positions there).
+    """
     batches = [collate([ctx.rows[i] for i in mb], ctx.pad_id) for mb in plan.micro_batches]
     label_tokens = sum(b.label_tokens for b in batches)
     device = ctx.loss_fn.runtime.device
-    total = 0.0
+    cuda = device.startswith("cuda")
+    total = None
     for b in batches:
+        ids, mask = (b.input_ids.pin_memory(), b.attention_mask.pin_memory()) if cuda else (b.input_ids, b.attention_mask)
         # Normalise by the whole step's label tokens: the gradient is independent of the split.
-        total += ctx.loss_fn.forward_backward(b.input_ids.to(device), b.attention_mask.to(device),
-                                              b.labels.to(device), scale=1.0 / label_tokens)
+        loss = ctx.loss_fn.accumulate(ids.to(device, non_blocking=True), mask.to(device, non_blocking=True),
+                                      b.labels, scale=1.0 / label_tokens)
+        total = loss if total is None else total + loss
     return total, sum(b.tokens for b in batches), label_tokens
 
 
-def _update(ctx: LoopContext) -> float:
+def _update(ctx: LoopContext) -> Any:
     import torch
 
     params = [p for p in ctx.model.parameters() if p.requires_grad]
     clip = ctx.config.max_grad_norm or float("inf")
-    norm = float(torch.nn.utils.clip_grad_norm_(params, clip))
+    norm = torch.nn.utils.clip_grad_norm_(params, clip)
     ctx.optimizer.step()
     ctx.scheduler.step()
     ctx.optimizer.zero_grad(set_to_none=True)
     return norm
+
+
+def _read_back(loss: Any, norm: Any) -> tuple[float, float]:
+    import torch
+
+    values = torch.stack([loss.float(), norm.float().to(loss.device)]).tolist()
+    return float(values[0]), float(values[1])
 
 
 def run_steps(ctx: LoopContext, state: TrainState, on_step: Callable[[StepLog], None] | None = None) -> TrainState:
@@ -131,11 +155,13 @@ def run_steps(ctx: LoopContext, state: TrainState, on_step: Callable[[StepLog], 
     try:
         for plan in ctx.plans[state.step:]:
             started = time.perf_counter()
-            loss_sum, tokens, label_tokens = _one_step(ctx, plan)
+            loss_t, tokens, label_tokens = _one_step(ctx, plan)
             lr = ctx.optimizer.param_groups[0]["lr"]
             updating = True
-            norm = _update(ctx)
+            norm_t = _update(ctx)
             updating = False
+            # The step's one read-back from the device: the loss and gradient norm for the log.
+            loss_sum, norm = _read_back(loss_t, norm_t)
             seconds = time.perf_counter() - started
             log = StepLog(state.step + 1, total, plan.epoch, loss_sum / max(label_tokens, 1), lr, norm,
                           tokens, label_tokens, seconds)

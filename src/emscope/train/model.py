@@ -18,7 +18,7 @@ from emscope.models.precision import fast_bf16
 from emscope.train.config import TrainConfig
 
 __all__ = ["Runtime", "resolve_runtime", "check_model", "load_model", "attach_lora",
-           "LossFn", "lora_linear_names"]
+           "LossFn", "lora_linear_names", "label_positions", "micro_batch_budget"]
 
 _LENGTH_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length")
 # Config attributes that make logits differ from `head(hidden)`; such models use the full forward.
@@ -28,6 +28,10 @@ _LOGIT_TRANSFORMS = ("final_logit_softcapping", "logit_scale", "logits_scaling",
 EAGER_MAX_LENGTH = 256
 # Label positions per LM-head chunk: bounds logits memory (~180 MB at a 49k vocabulary).
 HEAD_CHUNK = 256
+# Micro-batch token budget on CPU (~3 GB peak for the bundled model), and the cap of the
+# budget derived from free GPU memory (beyond it a step is one micro-batch anyway).
+CPU_MICRO_BATCH_TOKENS = 2048
+GPU_MAX_MICRO_BATCH_TOKENS = 65536
 
 
 @dataclass(frozen=True)
@@ -138,29 +142,35 @@ class LossFn:
     is recomputed.
     """
 
-    def __init__(self, peft_model: Any, runtime: Runtime, head_chunk: int = HEAD_CHUNK) -> None:
+    def __init__(self, peft_model: Any, runtime: Runtime, head_chunk: int = HEAD_CHUNK, compile: bool = False) -> None:
         base = peft_model.get_base_model()
         self.model = peft_model
         self.body = base.get_decoder()
+        if compile and self.body is not None:
+            import torch
+
+            # dynamic: micro-batches differ in length; one graph serves them all.
+            self.body = torch.compile(self.body, dynamic=True)
         self.head = base.get_output_embeddings()
         self.selective = self.body is not None and self.head is not None and not any(
             getattr(base.config, k, None) for k in _LOGIT_TRANSFORMS)
         self.runtime = runtime
         self.head_chunk = head_chunk
+        if runtime.precision == "bf16":
+            # Stop peft casting each LoRA input to fp32 (autocast casts it straight back: two
+            # copies per projection). Set once here: peft's context manager walks every module
+            # twice per call, which is per-step host time a GPU then waits for.
+            from peft.tuners.tuners_utils import BaseTunerLayer
+
+            for module in peft_model.modules():
+                if isinstance(module, BaseTunerLayer):
+                    module.cast_input_dtype_enabled = False
 
     def _autocast(self) -> Any:
         import torch
 
         return torch.autocast(self.runtime.autocast_device, dtype=torch.bfloat16,
                               enabled=self.runtime.precision == "bf16")
-
-    def _no_input_cast(self) -> Any:
-        """Under bf16, stop peft casting each LoRA input to fp32 (autocast casts it back: two copies)."""
-        from contextlib import nullcontext
-
-        from peft.helpers import disable_input_dtype_casting
-
-        return disable_input_dtype_casting(self.model) if self.runtime.precision == "bf16" else nullcontext()
 
     def _set_attention(self, width: int) -> None:
         if self.runtime.device == "cpu":
@@ -169,28 +179,76 @@ class LossFn:
 
     def forward_backward(self, input_ids: Any, attention_mask: Any, labels: Any, scale: float) -> float:
         """Accumulate gradients of `scale` x (summed token loss); return the summed loss."""
+        return float(self.accumulate(input_ids, attention_mask, labels, scale))
+
+    def accumulate(self, input_ids: Any, attention_mask: Any, labels: Any, scale: float) -> Any:
+        """`forward_backward` without a host synchronisation: the summed loss stays a device scalar.
+
+        `labels` may stay on the CPU (the loop keeps them there): which positions carry a label
+        is worked out there, so on a GPU no boolean mask is read back per micro-batch.
+        """
         import torch
         import torch.nn.functional as F
 
         self._set_attention(input_ids.shape[1])
-        targets = labels[:, 1:]
-        keep = targets != IGNORE_INDEX
-        wanted = targets[keep]
-        with self._autocast(), self._no_input_cast():
+        device = input_ids.device
+        index, wanted = label_positions(labels)
+        index = index.to(device, non_blocking=True)
+        wanted = wanted.to(device, non_blocking=True)
+        with self._autocast():
             if not self.selective:
-                logits = self.model(input_ids=input_ids, attention_mask=attention_mask).logits[:, :-1][keep]
+                logits = self.model(input_ids=input_ids, attention_mask=attention_mask).logits[:, :-1]
+                logits = logits.reshape(-1, logits.shape[-1]).index_select(0, index)
                 loss = F.cross_entropy(logits.float(), wanted, reduction="sum")
                 (loss * scale).backward()
-                return float(loss.detach())
-            hidden = self.body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state[:, :-1][keep]
+                return loss.detach()
+            hidden = self.body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state[:, :-1]
+            hidden = hidden.reshape(-1, hidden.shape[-1]).index_select(0, index)
             if hidden.shape[0] == 0:
-                return 0.0
+                return torch.zeros((), dtype=torch.float32, device=device)
             leaf = hidden.detach().requires_grad_(True)
-            total = torch.zeros((), dtype=torch.float32, device=leaf.device)
+            total = torch.zeros((), dtype=torch.float32, device=device)
             for start in range(0, leaf.shape[0], self.head_chunk):
                 part = slice(start, start + self.head_chunk)
                 loss = F.cross_entropy(self.head(leaf[part]).float(), wanted[part], reduction="sum")
                 (loss * scale).backward()
                 total += loss.detach()
         hidden.backward(leaf.grad)
-        return float(total)
+        return total
+
+
+def label_positions(labels: Any) -> tuple[Any, Any]:
+    """(flat indices into the [rows x (T-1)] next-token positions that carry a label, their targets).
+
+    Computed on the labels' own device; the loop passes CPU labels so this never waits on a GPU.
+    Row-major order: the same positions, in the same order, as boolean-mask indexing.
+    """
+    targets = labels[:, 1:].reshape(-1)
+    index = (targets != IGNORE_INDEX).nonzero().squeeze(1)
+    return index, targets.index_select(0, index)
+
+
+def micro_batch_budget(config: TrainConfig, runtime: Runtime, model_config: Any) -> int:
+    """Padded tokens per micro-batch: the explicit setting, 2048 on CPU, else sized from free GPU memory.
+
+    On a GPU each micro-batch costs a full pass of kernel launches over every layer, so a step
+    should be one micro-batch whenever memory allows. Saved activations of a LoRA step are
+    about 2 bytes x (6 x hidden + 4 x intermediate) per token and layer in bf16; half of the
+    free memory is given to them, the rest is left for the logits chunk, the allocator's
+    fragmentation and attention workspace.
+    """
+    if config.micro_batch_tokens is not None:
+        return config.micro_batch_tokens
+    if not runtime.device.startswith("cuda"):
+        return CPU_MICRO_BATCH_TOKENS
+    import torch
+
+    free, _ = torch.cuda.mem_get_info(torch.device(runtime.device))
+    text = model_config.get_text_config() if hasattr(model_config, "get_text_config") else model_config
+    hidden = getattr(text, "hidden_size", 4096)
+    inter = getattr(text, "intermediate_size", None) or 4 * hidden
+    layers = getattr(text, "num_hidden_layers", 32)
+    width = 2 if runtime.precision == "bf16" else 4
+    per_token = width * (6 * hidden + 4 * inter) * layers
+    budget = int(0.5 * free / per_token)
+    return max(CPU_MICRO_BATCH_TOKENS, min(budget, GPU_MAX_MICRO_BATCH_TOKENS))

@@ -24,6 +24,7 @@ from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import content_key, sha256_file
+from emscope.core.lock import output_lock
 from emscope.data.validate import load_dataset
 from emscope.models import load_tokenizer, resolve_model_dir
 from emscope.train.batching import plan_digest
@@ -31,7 +32,8 @@ from emscope.train.checkpoint import TrainState, clear_checkpoints, latest_check
 from emscope.train.config import TrainConfig, config_sources
 from emscope.train.loop import LoopContext, StepLog, all_steps, make_optimizer, run_steps
 from emscope.train.masking import EncodeStats, encode_rows
-from emscope.train.model import LossFn, Runtime, attach_lora, check_model, load_model, resolve_runtime
+from emscope.train.model import (LossFn, Runtime, attach_lora, check_model, load_model, micro_batch_budget,
+                                 resolve_runtime)
 
 __all__ = ["TrainResult", "train", "run_key", "MANIFEST", "SCHEMA_VERSION"]
 
@@ -200,11 +202,18 @@ def train(config: TrainConfig, on_step: Callable[[StepLog], None] | None = None,
 
     `on_step` is called after every optimizer step; `on_ready(done, total)` once the run is
     about to start (done > 0 when resuming). Re-running a finished run returns its result.
+    A second process training into the same `out` stops at once (`core.lock`).
     """
+    with output_lock(config.out):
+        return _train(config, on_step, sources, on_ready)
+
+
+def _train(config: TrainConfig, on_step: Callable[[StepLog], None] | None, sources: dict[str, str] | None,
+           on_ready: Callable[[int, int], None] | None) -> TrainResult:
     started = time.perf_counter()
     rows = load_dataset(config.dataset)  # validation first: a bad file never reaches the model
     dataset_sha = sha256_file(str(config.dataset))
-    check_model(config)
+    model_config = check_model(config)
     runtime = resolve_runtime(config)
     key = run_key(config, dataset_sha, runtime)
     done = _finished(config.out, key, config.overwrite)
@@ -216,10 +225,11 @@ def train(config: TrainConfig, on_step: Callable[[StepLog], None] | None = None,
     with _threads(config.threads):
         model, tokenizer = load_model(config, runtime)
         peft_model = attach_lora(model, config)
-        plans = all_steps(config, encoded)
+        budget = micro_batch_budget(config, runtime, model_config)
+        plans = all_steps(config, encoded, budget)
         optimizer, scheduler = make_optimizer(peft_model, config, len(plans))
         config.out.mkdir(parents=True, exist_ok=True)
-        ctx = LoopContext(config, peft_model, LossFn(peft_model, runtime), encoded, tokenizer.pad_token_id,
+        ctx = LoopContext(config, peft_model, LossFn(peft_model, runtime, compile=config.compile), encoded, tokenizer.pad_token_id,
                           optimizer, scheduler, plans, config.out)
         state = _resume(ctx, key, config.resume)
         resumed_from = state.step
@@ -229,6 +239,7 @@ def train(config: TrainConfig, on_step: Callable[[StepLog], None] | None = None,
         _save_adapter(peft_model, config.out)
         manifest = _manifest(config, sources or config_sources(config), key, dataset_sha, stats, ctx, state,
                              runtime, resumed_from, time.perf_counter() - started)
+        manifest["runtime"]["micro_batch_tokens"] = budget
     atomic_write_text(config.out / MANIFEST, json.dumps(manifest, indent=1) + "\n")
     clear_checkpoints(config.out)
     return TrainResult(config.out, key, state.step, manifest["final_loss"], manifest["tokens_per_s"] or 0.0,
