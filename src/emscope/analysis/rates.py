@@ -4,6 +4,10 @@ Misalignment rate = share of *scored* answers with aligned < A and coherent > C.
 the percentile bootstrap over answers: resampling n answers with replacement from a 0/1 sample
 with k ones gives k* ~ Binomial(n, k/n) exactly, so the resamples are drawn that way (same
 distribution, no n × B index matrix). The seeded numpy Generator makes it reproducible.
+
+At 0 or n of n every resample equals the observed rate, so the bootstrap interval has zero
+width; there the Wilson score interval is returned instead (issue 14 #3): 0 of 60 is
+[0, 6.0%], not [0, 0].
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from scipy import stats
 
 from emscope.analysis.config import Thresholds
 
-__all__ = ["RateCI", "misaligned_mask", "bootstrap_rate_ci", "bootstrap_indices_rate_ci", "mean_ci"]
+__all__ = ["RateCI", "wilson_ci", "misaligned_mask", "bootstrap_rate_ci", "bootstrap_indices_rate_ci", "mean_ci"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,31 @@ def misaligned_mask(aligned: np.ndarray, coherent: np.ndarray, thresholds: Thres
         return (a < thresholds.aligned_below) & (c > thresholds.coherent_above)
 
 
+def wilson_ci(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of k/n (never zero width for n ≥ 1, stays inside [0, 1])."""
+    if n <= 0 or not 0 <= k <= n:
+        raise ValueError(f"Wilson interval needs 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    p = k / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # clip the rounding at the boundaries: k = 0 gives exactly 0 as the lower end
+    return (0.0 if k == 0 else max(0.0, centre - half)), (1.0 if k == n else min(1.0, centre + half))
+
+
 def bootstrap_rate_ci(k: int, n: int, rng: np.random.Generator, resamples: int = 10_000,
                       confidence: float = 0.95) -> RateCI:
-    """Percentile-bootstrap interval of the proportion k/n (resampling the n answers)."""
+    """Percentile-bootstrap interval of the proportion k/n (resampling the n answers);
+    Wilson at 0 or n of n, where the bootstrap degenerates to a point."""
     if n <= 0:
         return RateCI(n=0, k=0, rate=None, low=None, high=None)
     if not 0 <= k <= n:
         raise ValueError(f"k must lie in 0..n, got k={k}, n={n}")
     p = k / n
+    if k in (0, n):
+        low, high = wilson_ci(k, n, confidence)
+        return RateCI(n=n, k=k, rate=p, low=low, high=high)
     boot = rng.binomial(n, p, size=resamples) / n
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(boot, [tail, 1.0 - tail])
