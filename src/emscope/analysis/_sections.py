@@ -12,11 +12,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from emscope.analysis.clustered import cluster_mean_ci, paired_cluster_test
 from emscope.analysis.config import AnalyzeConfig
 from emscope.analysis.correlate import correlate
 from emscope.analysis.hypothesis import two_sample_ttest
 from emscope.analysis.multiple import holm
-from emscope.analysis.rates import bootstrap_rate_ci, mean_ci
+from emscope.analysis.rates import bootstrap_rate_ci, mean_ci, wilson_ci
 from emscope.analysis.schema import (Counts, DomainTest, GroupStats, ModelSummary, QuestionStats,
                                      RankRow, Sample, VendiCorrelation, VendiPoint)
 
@@ -51,6 +52,48 @@ def _memorisation(rows: pd.DataFrame, config: AnalyzeConfig) -> tuple[dict, list
     return dict(memorised=n, memorised_exact=exact, memorised_share=share, misaligned_memorised=mis_copied), flags
 
 
+def _clustered(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
+    """Rate and mean-alignment intervals clustered by question (issue 14 #2)."""
+    if not len(scored):
+        return {}
+    q = scored["question_id"].to_numpy()
+    flags = scored["misaligned"].to_numpy(dtype=np.float64)
+    rate = cluster_mean_ci(flags, q, config.confidence)
+    k, n = int(flags.sum()), len(flags)
+    if k in (0, n):  # every question at the boundary: the clustered se is 0, never a zero-width interval
+        r_lo, r_hi = wilson_ci(k, n, config.confidence)
+    elif rate.low is None:
+        r_lo, r_hi = None, None
+    else:
+        r_lo, r_hi = max(0.0, rate.low), min(1.0, rate.high)
+    al = cluster_mean_ci(scored["aligned"].to_numpy(dtype=np.float64), q, config.confidence)
+    return dict(questions=rate.clusters, rate_cluster_low=r_lo, rate_cluster_high=r_hi,
+                aligned_cluster_low=al.low, aligned_cluster_high=al.high)
+
+
+PAIR_KEY = ["question_id", "paraphrase_index", "sample_index", "seed"]
+
+
+def _paired(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
+    """With − without alignment over answers sharing question, paraphrase, sample index and seed."""
+    if scored["sample_index"].isna().any():
+        files = sorted(set(scored.loc[scored["sample_index"].isna(), "file"].astype(str)))
+        return dict(paired_note=f"rows lack 'sample_index' (in {', '.join(files[:3])}): no paired test; "
+                                f"the unpaired t-test above assumes independent answers")
+    # int-valued floats (a column with gaps) and ints must give the same key: format each value
+    key = ["|".join(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in row)
+           for row in scored[PAIR_KEY].itertuples(index=False)]
+    side = scored.assign(key=key)
+    w = side[side["condition"] == "with"].set_index("key")["aligned"]
+    o = side[side["condition"] == "without"].set_index("key")["aligned"]
+    common = w.index.intersection(o.index)
+    res = paired_cluster_test(w.loc[common].to_numpy(), o.loc[common].to_numpy(),
+                              np.array([c.split("|")[0] for c in common]), config.confidence)
+    return dict(paired_kind=res.kind, paired_pairs=res.pairs, paired_questions=res.clusters,
+                paired_diff=res.diff, paired_diff_low=res.diff_low, paired_diff_high=res.diff_high,
+                paired_t=res.t, paired_df=res.df, paired_p=res.p, paired_note=res.note)
+
+
 def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[str, str],
                 rng: np.random.Generator) -> list[GroupStats]:
     """Rate with bootstrap CI, mean scores, counts and memorisation per (model, domain, condition)."""
@@ -68,7 +111,8 @@ def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[
             adapters=sorted({str(a) for a in rows["adapter"] if a is not None}), counts=c,
             misaligned=rate.k, rate=rate.rate, rate_low=rate.low, rate_high=rate.high,
             mean_aligned=m_al, aligned_low=lo, aligned_high=hi,
-            mean_coherent=_opt(scored["coherent"].mean()) if len(scored) else None, **mem, flags=flags))
+            mean_coherent=_opt(scored["coherent"].mean()) if len(scored) else None, **mem,
+            **_clustered(scored, config), flags=flags))
     return out
 
 
@@ -87,7 +131,8 @@ def domain_tests(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping
         tests.append(dict(model=model, domain=domain, category=categories.get(domain), kind=res.kind,
                           n_with=res.n_with, n_without=res.n_without, mean_with=res.mean_with,
                           mean_without=res.mean_without, diff=res.diff, diff_low=res.diff_low,
-                          diff_high=res.diff_high, t=res.t, df=res.df, p=res.p, note=note))
+                          diff_high=res.diff_high, t=res.t, df=res.df, p=res.p, note=note,
+                          **(_paired(scored, config) if present == {"with", "without"} else {})))
     for model in {t["model"] for t in tests}:
         family = [t for t in tests if t["model"] == model and t["domain"] != config.base_label]
         adjusted = holm([t["p"] for t in family]) if config.holm else [None] * len(family)

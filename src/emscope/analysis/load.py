@@ -26,7 +26,9 @@ __all__ = ["VERDICTS", "COLUMNS", "load_judged", "check_mixing", "identities"]
 
 VERDICTS = ("scored", "refusal", "code", "invalid", "empty")
 COLUMNS = ("file", "line", "model", "adapter", "domain", "condition", "question_id", "question",
-           "answer", "aligned", "coherent", "verdict", "judge", "thresholds")
+           "answer", "aligned", "coherent", "verdict", "judge", "thresholds",
+           # sample coordinates: the pairing of with/without answers and the clustering (issue 14 #2)
+           "paraphrase_index", "sample_index", "seed")
 _MAX_PROBLEMS = 20
 
 
@@ -86,6 +88,8 @@ def _parse(row: Any, file: str, line: int, base_label: str) -> dict[str, Any]:
         "answer": row["answer"], "aligned": aligned, "coherent": coherent,
         "verdict": verdict, "judge": judge,
         "thresholds": None if thresholds is None else json.dumps(thresholds, sort_keys=True),
+        "paraphrase_index": row.get("paraphrase_index"), "sample_index": row.get("sample_index"),
+        "seed": row.get("seed"),
     }
 
 

@@ -58,6 +58,11 @@ class GroupStats(_Model):
     mean_aligned: float | None
     aligned_low: float | None
     aligned_high: float | None
+    questions: int | None = Field(default=None, description="Distinct questions among scored answers (the clusters).")
+    rate_cluster_low: float | None = Field(default=None, description="Rate interval clustered by question (CR1, t with questions-1 df); Wilson at 0 or n of n.")
+    rate_cluster_high: float | None = None
+    aligned_cluster_low: float | None = Field(default=None, description="Mean-alignment interval clustered by question (CR1, t with questions-1 df).")
+    aligned_cluster_high: float | None = None
     mean_coherent: float | None
     memorised: int | None = Field(description="Answers copying a training answer (exact or near); None: not checked.")
     memorised_exact: int | None
@@ -87,6 +92,16 @@ class DomainTest(_Model):
     significant: bool | None = Field(description="p (or p_holm with --holm) < alpha; None when untested.")
     significant_drop: bool | None = Field(description="significant and diff < 0.")
     note: str | None
+    paired_kind: str | None = Field(default=None, description="The clustered test: paired over (question, paraphrase, sample index, seed), cluster-robust by question.")
+    paired_pairs: int | None = None
+    paired_questions: int | None = None
+    paired_diff: float | None = None
+    paired_diff_low: float | None = None
+    paired_diff_high: float | None = None
+    paired_t: float | None = None
+    paired_df: int | None = None
+    paired_p: float | None = None
+    paired_note: str | None = Field(default=None, description="Why there is no paired test (e.g. rows lack sample_index).")
 
 
 class ModelSummary(_Model):
