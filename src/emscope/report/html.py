@@ -94,6 +94,24 @@ def _figure(name: str, fig: FigureFiles | None, caption: str, missing: str) -> s
             f"{esc(fig.png.name)}, {esc(fig.svg.name)}.</figcaption></figure>")
 
 
+def _methods(r: Results) -> str:
+    """The unit of replication and each test used, so no reader takes a naive p for a clustered one."""
+    c = r.config
+    paired = [t for t in r.tests if t.paired_p is not None]
+    fallbacks = sorted({t.paired_note for t in r.tests if t.paired_p is None and t.paired_note})
+    items = [
+        "Unit of replication: the question (answers to one question are correlated; clustered "
+        "intervals and the paired test use the number of questions, not of answers).",
+        f"Clustered intervals: cluster-robust (CR1) by question, t with questions − 1 df; "
+        f"rates at 0 or n of n: Wilson. Paired trigger test: with − without alignment over the same "
+        f"question, paraphrase, sample index and seed, cluster-robust by question ({len(paired)} of "
+        f"{len(r.tests)} model × domain pairs).",
+        f"{c.ttest.capitalize()} t-test and answer-level bootstrap: assume independent answers "
+        "(the paper's test, kept for comparison).",
+    ] + [f"Fallback: {n}" for n in fallbacks]
+    return '<div class="notes"><b>Methods</b><ul>' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul></div>"
+
+
 def _header(r: Results) -> str:
     c = r.config
     inputs = ", ".join(f"{i.path} ({i.rows} rows)" for i in r.inputs)
@@ -105,11 +123,11 @@ def _header(r: Results) -> str:
     return (f"<h1>emscope: emergent-misalignment report</h1><p class=\"meta\">model(s) <b>{esc(models)}</b> · "
             f"judge <b>{esc(r.judge)}</b> · "
             f"misaligned = {esc(c.thresholds.label())}{esc(f' (preset {c.thresholds_preset})' if c.thresholds_preset else '')}"
-            f" · {esc(c.ttest)} t-test, α = {esc(c.alpha)}{' · Holm-corrected' if c.holm else ''} · "
+            f" · {esc(c.ttest)} t-test (assumes independent answers), α = {esc(c.alpha)}{' · Holm-corrected' if c.holm else ''} · "
             f"{esc(c.bootstrap)} bootstrap resamples (seed {esc(c.seed)}) · analysed {esc(r.created_at)}</p>"
             f'<p class="meta">inputs: {esc(inputs)}</p><div class="cards">'
             + "".join(f"<div class=\"card\"><b>{esc(v)}</b><span>{esc(t)}</span></div>" for v, t in cards)
-            + "</div>" + (f'<div class="notes"><b>Notes</b><ul>{notes}</ul></div>' if notes else ""))
+            + "</div>" + _methods(r) + (f'<div class="notes"><b>Notes</b><ul>{notes}</ul></div>' if notes else ""))
 
 
 def _summary(r: Results) -> str:
