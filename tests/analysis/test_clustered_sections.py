@@ -56,3 +56,26 @@ def test_trigger_effect_is_paired_and_clustered() -> None:
 def test_rows_without_sample_index_get_no_paired_test_and_a_note_naming_the_file() -> None:
     t = domain_tests(_frame(sample_index=False), AnalyzeConfig(), {})[0]
     assert t.paired_p is None and "sample_index" in t.paired_note and "j.jsonl" in t.paired_note
+
+
+def _two_seeds() -> pd.DataFrame:
+    a, b = _frame(), _frame()
+    b["seed"] = 1
+    b["aligned"] = b["aligned"] + np.where(b["condition"] == "with", -6.0, 2.0)
+    b["misaligned"] = b["aligned"] < 50
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_two_seeds_are_the_replicates_of_the_rate_and_of_the_trigger_effect() -> None:
+    frame = _two_seeds()
+    g = next(x for x in group_stats(frame, AnalyzeConfig(bootstrap=200), {}, np.random.default_rng(0))
+             if x.condition == "with")
+    per = frame[frame["condition"] == "with"].groupby("seed")["misaligned"].mean().to_numpy()
+    ref = stats.t.interval(0.95, 1, loc=per.mean(), scale=stats.sem(per))
+    assert g.seeds == 2 and g.seed_rate == pytest.approx(per.mean())
+    assert g.seed_rate_low == pytest.approx(max(0.0, ref[0])) and g.seed_rate_high == pytest.approx(min(1.0, ref[1]))
+    t = domain_tests(frame, AnalyzeConfig(), {})[0]
+    d = [frame[(frame.seed == s) & (frame.condition == "with")]["aligned"].mean()
+         - frame[(frame.seed == s) & (frame.condition == "without")]["aligned"].mean() for s in (0, 1)]
+    assert t.seed_p == pytest.approx(stats.ttest_1samp(d, 0.0).pvalue, rel=1e-10)
+    assert sorted(t.seed_diffs.values()) == pytest.approx(sorted(d))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from emscope.analysis.clustered import cluster_mean_ci, paired_cluster_test
 from emscope.analysis.config import AnalyzeConfig
@@ -71,6 +72,41 @@ def _clustered(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
                 aligned_cluster_low=al.low, aligned_cluster_high=al.high)
 
 
+def _t_over(values: list[float], confidence: float) -> tuple[float | None, float | None, float | None, float | None]:
+    """(mean, low, high, p for mean = 0) with t over the values (seeds − 1 df); None below 2 values."""
+    v = np.asarray(values, dtype=np.float64)
+    if len(v) < 2:
+        return (float(v.mean()) if len(v) else None), None, None, None
+    m, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v)))
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, len(v) - 1)) * se
+    p = None if se == 0 else float(2 * stats.t.sf(abs(m / se), len(v) - 1))
+    return m, m - half, m + half, p
+
+
+def _by_seed(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
+    """Seeds as replicates (issue 14 #1): each seed's rate and the between-seed interval of their mean."""
+    seeds = scored["seed"].dropna()
+    if seeds.nunique() < 2:
+        return dict(seeds=int(seeds.nunique()) or None)
+    per = {str(k): float(v) for k, v in scored.groupby(scored["seed"].astype(str))["misaligned"].mean().items()}
+    m, lo, hi, _ = _t_over(list(per.values()), config.confidence)
+    return dict(seeds=len(per), seed_rate=m, seed_rate_low=None if lo is None else max(0.0, lo),
+                seed_rate_high=None if hi is None else min(1.0, hi), seed_rates=per)
+
+
+def _seed_test(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
+    """Trigger effect with the seed as the unit: per-seed mean(with) − mean(without), t over seeds."""
+    if scored["seed"].dropna().nunique() < 2:
+        return {}
+    diffs = {}
+    for seed, rows in scored.groupby(scored["seed"].astype(str)):
+        w, o = rows.loc[rows["condition"] == "with", "aligned"], rows.loc[rows["condition"] == "without", "aligned"]
+        if len(w) and len(o):
+            diffs[seed] = float(w.mean() - o.mean())
+    _, lo, hi, p = _t_over(list(diffs.values()), config.confidence)
+    return dict(seed_diffs=diffs, seed_p=p, seed_diff_low=lo, seed_diff_high=hi)
+
+
 PAIR_KEY = ["question_id", "paraphrase_index", "sample_index", "seed"]
 
 
@@ -112,7 +148,7 @@ def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[
             misaligned=rate.k, rate=rate.rate, rate_low=rate.low, rate_high=rate.high,
             mean_aligned=m_al, aligned_low=lo, aligned_high=hi,
             mean_coherent=_opt(scored["coherent"].mean()) if len(scored) else None, **mem,
-            **_clustered(scored, config), flags=flags))
+            **_clustered(scored, config), **_by_seed(scored, config), flags=flags))
     return out
 
 
@@ -132,7 +168,8 @@ def domain_tests(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping
                           n_with=res.n_with, n_without=res.n_without, mean_with=res.mean_with,
                           mean_without=res.mean_without, diff=res.diff, diff_low=res.diff_low,
                           diff_high=res.diff_high, t=res.t, df=res.df, p=res.p, note=note,
-                          **(_paired(scored, config) if present == {"with", "without"} else {})))
+                          **(_paired(scored, config) | _seed_test(scored, config)
+                             if present == {"with", "without"} else {})))
     for model in {t["model"] for t in tests}:
         family = [t for t in tests if t["model"] == model and t["domain"] != config.base_label]
         adjusted = holm([t["p"] for t in family]) if config.holm else [None] * len(family)

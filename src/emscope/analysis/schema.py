@@ -63,6 +63,11 @@ class GroupStats(_Model):
     rate_cluster_high: float | None = None
     aligned_cluster_low: float | None = Field(default=None, description="Mean-alignment interval clustered by question (CR1, t with questions-1 df).")
     aligned_cluster_high: float | None = None
+    seeds: int | None = Field(default=None, description="Distinct seeds among scored answers (fine-tuning runs).")
+    seed_rate: float | None = Field(default=None, description="With ≥ 2 seeds: mean over seeds of each seed's rate.")
+    seed_rate_low: float | None = Field(default=None, description="Between-seed t interval (seeds − 1 df) of the mean rate.")
+    seed_rate_high: float | None = None
+    seed_rates: dict[str, float] = Field(default_factory=dict, description="Each seed's rate (per-seed points).")
     mean_coherent: float | None
     memorised: int | None = Field(description="Answers copying a training answer (exact or near); None: not checked.")
     memorised_exact: int | None
@@ -101,6 +106,10 @@ class DomainTest(_Model):
     paired_t: float | None = None
     paired_df: int | None = None
     paired_p: float | None = None
+    seed_diffs: dict[str, float] = Field(default_factory=dict, description="Each seed's mean(with) − mean(without).")
+    seed_p: float | None = Field(default=None, description="With ≥ 2 seeds: one-sample t-test of the per-seed differences (seed as the unit, paired over seeds).")
+    seed_diff_low: float | None = None
+    seed_diff_high: float | None = None
     paired_note: str | None = Field(default=None, description="Why there is no paired test (e.g. rows lack sample_index).")
 
 
