@@ -72,6 +72,11 @@ def alpha_curve_figure(points: Sequence[RatePoint], title: str = "Misalignment r
     if direction:
         x, y = _rates(direction)
         ax.plot(x, y, marker="o", label="misalignment direction")
+        bars = [(p.x, p.rate, p.low, p.high) for p in sorted(direction, key=lambda p: p.x)
+                if p.rate is not None and p.low is not None]
+        if bars:  # per-point interval over that point's answers
+            bx, by, bl, bh = (np.array(v, dtype=float) for v in zip(*bars))
+            ax.errorbar(bx, by, yerr=[by - bl, bh - by], fmt="none", ecolor="C0", capsize=3)
     if randoms:
         curves = [_rates(v) for v in randoms.values()]
         x = curves[0][0]

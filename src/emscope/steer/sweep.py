@@ -24,6 +24,7 @@ import numpy as np
 from emscope.core.io import read_jsonl, write_jsonl
 from emscope.core.keys import content_key
 from emscope.steer.config import SweepConfig
+from emscope.analysis.rates import wilson_ci
 from emscope.steer.directions import Directions, random_directions
 from emscope.steer.params import LoraAdapter, attach_adapter, interpolate_adapters, scale_adapter, set_adapter_weights
 from emscope.steer.steering import GenerateFn, Prompt, as_messages, steering
@@ -47,6 +48,10 @@ class RatePoint:
     misaligned: int
     scored: int
     total: int
+    # Wilson 95% interval of the rate over the point's scored answers (issue 14 #6): answers
+    # treated as independent within a point; None when nothing was scored
+    low: float | None = None
+    high: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -106,7 +111,8 @@ def judged_point(model: Any, tokenizer: Any, prompts: Sequence[Prompt], generate
 
 def _point(label: str, x: float, rows: Sequence[Mapping[str, Any]], config: SweepConfig) -> RatePoint:
     rate, bad, scored = misalignment_rate(rows, config.misaligned_below, config.coherent_above)
-    return RatePoint(label, float(x), rate, bad, scored, len(rows))
+    low, high = wilson_ci(bad, scored) if scored else (None, None)
+    return RatePoint(label, float(x), rate, bad, scored, len(rows), low, high)
 
 
 def alpha_sweep(model: Any, tokenizer: Any, prompts: Sequence[Prompt], directions: Directions,
