@@ -43,7 +43,9 @@ def study(
     out: Path = typer.Option(None, help="Run directory (default runs/<name>)."),
 ) -> None:
     """Run a whole study (build, train, generate, judge, analyze, report) resumably;
-    `emscope study status DIR` shows which stages are done, in progress or pending."""
+    `emscope study status DIR` shows which stages are done, in progress or pending, and which are
+    damaged (their files or manifest no longer match) or stale (an input is damaged or was redone):
+    rerunning the study redoes exactly those."""
     if target == "status":
         if run_dir is None:
             raise InputError("usage: emscope study status RUN_DIR")

@@ -129,7 +129,8 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
     """
     validate_study(config)
     root = Path(run_dir)
-    with output_lock(root):
+    # The lock file sits beside the run folder (`.NAME.lock`): "." has no name, so lock its real path.
+    with output_lock(root if root.name else root.resolve()):
         return _run_locked(config, root)
 
 

@@ -9,7 +9,7 @@ turns a failure into one message naming the study setting and the closest valid 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -57,18 +57,25 @@ def validate_study(config: StudyConfig) -> None:
     from emscope.evalsuite import load_suite
     from emscope.generate.backends import BACKENDS
     from emscope.generate.config import GenerateConfig
-    from emscope.judge import JUDGES
+    from emscope.judge import JUDGES, JudgeConfig
     from emscope.study.extras import check_sections
-    from emscope.study.pipeline import _build_config, _generate_config, _train_config, analyze_config, judge_config
+    from emscope.study.pipeline import (
+        _build_config,
+        _generate_config,
+        _train_config,
+        analyze_config,
+        judge_config,
+        plan_jobs,
+    )
     from emscope.study.runner import runner_options
 
     runner_options(config.runner.name, config.runner.options)  # a typo here must not wait for the jobs
     JUDGES.get(config.judge.judge)
     BACKENDS.get(config.generate.backend)
     load_suite(config.generate.suite).select(config.generate.questions)
-    built(lambda: judge_config(config), "judge.settings", _judge_model())
+    built(lambda: judge_config(config), "judge.settings", JudgeConfig)
     built(lambda: analyze_config(config), "analyze.settings", AnalyzeConfig)
-    for job in _jobs(config):
+    for job in plan_jobs(config):
         if job.domain is not None:
             built(lambda: _build_config(config, job), "data", BuildConfig)
             # resolve_config reports its own errors as "invalid train settings" with the key named
@@ -78,14 +85,3 @@ def validate_study(config: StudyConfig) -> None:
               GenerateConfig)
     check_sections(config)
 
-
-def _jobs(config: StudyConfig) -> Iterable[Any]:
-    from emscope.study.pipeline import plan_jobs
-
-    return plan_jobs(config)
-
-
-def _judge_model() -> type[BaseModel]:
-    from emscope.judge import JudgeConfig
-
-    return JudgeConfig
