@@ -78,7 +78,10 @@ def test_study_outputs(clean_run: Path) -> None:
     html = (clean_run / "report.html").read_text()
     assert "incorrect_math" in html and "<img" in html
     status = subprocess.run([*STUDY, "status", str(clean_run)], capture_output=True, text=True, timeout=300)
-    assert status.returncode == 0 and status.stdout.count("done") >= 9 and "pending" not in status.stdout
+    from emscope.study.run import study_status
+
+    states = [(r["stage"], r["job"], r["state"], r["problem"]) for r in study_status(clean_run)]
+    assert status.returncode == 0 and len(states) == 9 and all(s[2] == "done" for s in states), states
 
 
 def _partials(run: Path) -> set[str]:
