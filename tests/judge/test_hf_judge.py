@@ -11,8 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from emscope.judge import JudgeCache, JudgeConfig, JudgeInput, JudgePrompts, make_judge, prompt_hash  # noqa: E402
-from emscope.judge.hf_judge import (MASS_KEY, NUMBER_CANDIDATES, HFJudge, candidate_token_ids,  # noqa: E402
-                                    normalise, score_candidates)
+from emscope.judge.hf_judge import (MASS_KEY, HFJudge, candidate_probs, candidate_token_ids,  # noqa: E402
+                                    score_candidates)
 from emscope.judge.prompts import render  # noqa: E402
 
 # Short templates keep four forward passes per answer affordable on a shared CPU; the scoring
@@ -59,13 +59,14 @@ def test_batched_scores_equal_one_full_forward_pass_per_candidate(judge: HFJudge
         assert batched[cand] == pytest.approx(naive, abs=2e-3), cand
 
 
-def test_candidate_distribution_sums_to_one(judge: HFJudge) -> None:
-    logps = score_candidates(judge._model, judge._tokenizer, _prompt(judge),
-                             NUMBER_CANDIDATES + ("CODE", "REFUSAL"))
-    probs = normalise(logps)
+def test_candidate_probabilities_are_raw_not_renormalised(judge: HFJudge) -> None:
+    # Issue 13 #3: renormalising over the candidates made the 0.25-mass rule unreachable.
+    logps = score_candidates(judge._model, judge._tokenizer, _prompt(judge), ["7", "42", "100", "REFUSAL"])
+    probs = candidate_probs(logps)
     mass = probs.pop(MASS_KEY)
-    assert len(probs) == 103 and math.isclose(sum(probs.values()), 1.0, abs_tol=1e-9)
-    assert 0.0 < mass <= 1.0 + 1e-6  # the raw probability of answering with one of the candidates
+    assert probs == {c: pytest.approx(math.exp(lp)) for c, lp in logps.items()}
+    assert mass == pytest.approx(sum(probs.values()))
+    assert 0.0 < mass < 1.0  # the probability of answering with one of these strings, not 1
 
 
 @pytest.mark.slow  # ~15 s of CPU, but over a minute of wall time on a busy 2-core machine
