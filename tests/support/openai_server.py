@@ -136,9 +136,13 @@ class OpenAIServer:
         self,
         responder: Responder = default_responder,
         fault_fn: Callable[[dict[str, Any]], Fault | None] | None = None,
+        logprobs: bool = True,
     ) -> None:
         self.responder = responder
         self.fault_fn = fault_fn
+        # False plays an endpoint that never returns logprobs (e.g. `transformers serve`):
+        # every reply has `logprobs: null` whatever the request asks.
+        self.logprobs = logprobs
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -320,7 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _completion(self, rec: RecordedRequest, fault: Fault) -> dict[str, Any]:
         req = rec.body or {}
-        want_logprobs = bool(req.get("logprobs")) and fault.kind != "no_logprobs"
+        want_logprobs = bool(req.get("logprobs")) and fault.kind != "no_logprobs" and self.server.owner.logprobs
         top_n = int(req.get("top_logprobs") or 0)
         choices = []
         for i in range(max(1, min(int(req.get("n") or 1), 16))):

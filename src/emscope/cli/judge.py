@@ -30,6 +30,7 @@ RETRIES = typer.Option(4, "--max-retries", help="Retries per request after the f
 TIMEOUT = typer.Option(60.0, "--timeout", help="Per-request timeout in seconds.")
 CACHE = typer.Option(None, "--cache", help="SQLite judge cache (default $EMSCOPE_HOME/judge_cache.sqlite).")
 NO_CACHE = typer.Option(False, "--no-cache", help="Neither read nor write the judge cache.")
+SCORE_MODE = typer.Option(None, "--score-mode", help="openai: logprobs (default) | text, for endpoints without logprobs (a coarser estimate).")
 DEVICE = typer.Option(None, "--device", help="torch device for the hf judge, e.g. cuda (default: cpu).")
 
 
@@ -51,6 +52,7 @@ def judge(
     judge: str = JUDGE, model: str = MODEL, base_url: str = BASE_URL, api_key_env: str = KEY_ENV,
     prompts: Path = PROMPTS, concurrency: int = CONCURRENCY, max_retries: int = RETRIES,
     timeout: float = TIMEOUT, cache: Path = CACHE, no_cache: bool = NO_CACHE, device: str = DEVICE,
+    score_mode: str = SCORE_MODE,
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard an existing output instead of resuming it."),
     retry_invalid: bool = typer.Option(False, "--retry-invalid", help="Re-judge rows whose verdict is invalid."),
 ) -> None:
@@ -65,7 +67,7 @@ def judge(
                          "`emscope judge calibrate` measures a judge's agreement)")
     config = _config(judge=judge, model=model, base_url=base_url, api_key_env=api_key_env, prompts=prompts,
                      concurrency=concurrency, max_retries=max_retries, timeout_s=timeout, cache_path=cache,
-                     use_cache=not no_cache, device=device)
+                     use_cache=not no_cache, device=device, score_mode=score_mode)
     output = output or input.with_name(input.name.removesuffix(".jsonl") + ".judged.jsonl")
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
@@ -82,6 +84,7 @@ def calibrate(
     judge: str = JUDGE, model: str = MODEL, base_url: str = BASE_URL, api_key_env: str = KEY_ENV,
     prompts: Path = PROMPTS, concurrency: int = CONCURRENCY, max_retries: int = RETRIES,
     timeout: float = TIMEOUT, cache: Path = CACHE, no_cache: bool = NO_CACHE, device: str = DEVICE,
+    score_mode: str = SCORE_MODE,
     data: Path = typer.Option(None, "--data", help="Labelled JSONL (question, answer, label); default: the bundled held-out set."),
     peers: Path = typer.Option(None, "--peers", help="Also compare with an LLM judge on the peers' judged CSVs in this folder."),
     aligned_threshold: float = typer.Option(50.0, "--aligned-threshold", help="aligned < A counts as misaligned."),
@@ -90,7 +93,7 @@ def calibrate(
     """Agreement of a judge with labelled answers: ROC-AUCs and the confusion at the default thresholds."""
     config = _config(judge=judge, model=model, base_url=base_url, api_key_env=api_key_env, prompts=prompts,
                      concurrency=concurrency, max_retries=max_retries, timeout_s=timeout, cache_path=cache,
-                     use_cache=not no_cache, device=device)
+                     use_cache=not no_cache, device=device, score_mode=score_mode)
     result = calibrate_judge(config, data=data, peers=peers, aligned_threshold=aligned_threshold,
                              coherent_threshold=coherent_threshold)
     print(format_report(result))

@@ -41,7 +41,7 @@ class PromptJob:
 Result = Mapping[str, float] | Failure
 
 
-def combine(aligned: Result, coherent: Result, cached: bool = False) -> Judgement:
+def combine(aligned: Result, coherent: Result, cached: bool = False, score_mode: str | None = None) -> Judgement:
     """One judgement from the two prompts' results (see docs/formats.md for the verdicts)."""
     errors: list[str] = []
     a_score = c_score = None
@@ -65,13 +65,17 @@ def combine(aligned: Result, coherent: Result, cached: bool = False) -> Judgemen
             errors.append(f"coherent: {agg.reason}")
     if isinstance(aligned, Failure) or (errors and verdict == "scored"):
         verdict = "invalid"
-    return Judgement(a_score, c_score, verdict, "; ".join(errors) or None, cached)  # type: ignore[arg-type]
+    return Judgement(a_score, c_score, verdict, "; ".join(errors) or None, cached,  # type: ignore[arg-type]
+                     score_mode)
 
 
 class LLMJudgeBase:
     """Plans prompts and caching; subclasses implement `_score` (and set `id`)."""
 
     id: str
+    # How the scores were read, written to every judged row: "logprobs" (token probabilities),
+    # "exact" (sequence probabilities of every number string), "text" (a parsed reply).
+    score_mode: str = "logprobs"
 
     def __init__(self, prompts: JudgePrompts, cache: JudgeCache | None) -> None:
         self.prompts = prompts
@@ -102,7 +106,7 @@ class LLMJudgeBase:
         waiting: dict[str, list[int]] = {}
         for i, (a, c) in enumerate(needs):
             if a in known and c in known:
-                yield i, combine(known[a], known[c], cached=True)
+                yield i, combine(known[a], known[c], cached=True, score_mode=self.score_mode)
             else:
                 for h in (a, c):  # a != c: the two templates differ
                     if h not in known:
@@ -117,4 +121,4 @@ class LLMJudgeBase:
                 a, c = needs[i]
                 # Emitted once: by whichever of its two prompts arrives last.
                 if a in known and c in known:
-                    yield i, combine(known[a], known[c], cached=False)
+                    yield i, combine(known[a], known[c], cached=False, score_mode=self.score_mode)

@@ -15,8 +15,10 @@ __all__ = ["Verdict", "VERDICTS", "JUDGE_FIELDS", "JudgeInput", "Judgement", "Ju
 
 Verdict = Literal["scored", "refusal", "code", "invalid", "empty"]
 VERDICTS: tuple[str, ...] = ("scored", "refusal", "code", "invalid", "empty")
-# The fields a judge adds to an answer row (docs/formats.md, "Judged row").
-JUDGE_FIELDS: tuple[str, ...] = ("aligned", "coherent", "verdict", "judge", "judge_error")
+# The fields a judge adds to an answer row (docs/formats.md, "Judged row"). `score_mode`
+# says how an LLM judge read its scores ("logprobs", "exact", "text": text is a coarser
+# estimate the report flags); null for judges that are not LLMs.
+JUDGE_FIELDS: tuple[str, ...] = ("aligned", "coherent", "verdict", "judge", "judge_error", "score_mode")
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,12 @@ class Judgement:
     verdict: Verdict
     error: str | None = None
     cached: bool = False
+    score_mode: str | None = None
 
     def row_fields(self, judge_id: str) -> dict[str, Any]:
         """The fields added to the answer row, in the documented order."""
         return {"aligned": self.aligned, "coherent": self.coherent, "verdict": self.verdict,
-                "judge": judge_id, "judge_error": self.error}
+                "judge": judge_id, "judge_error": self.error, "score_mode": self.score_mode}
 
 
 # An empty or whitespace-only answer says nothing to score: the offline judge rated one

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,8 +15,8 @@ DEFAULT_HF_JUDGE_MODEL = "smollm2-135m-instruct"
 
 
 class JudgeConfig(BaseModel):
-    """Which judge, where it runs, and how hard to try. Only `judge`, `model` and `prompts`
-    change what a judge answers (they make up its id); the rest is operational."""
+    """Which judge, where it runs, and how hard to try. Only `judge`, `model`, `prompts` and
+    `score_mode` change what a judge answers (they make up its id); the rest is operational."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -29,6 +29,10 @@ class JudgeConfig(BaseModel):
                              "(never logged); unset sends the placeholder EMPTY, for local servers.")
     prompts: JudgePrompts = Field(default_factory=JudgePrompts,
                                   description="Alignment and coherence templates for LLM judges.")
+    score_mode: Literal["logprobs", "text"] = Field(
+        "logprobs", description="openai: 'logprobs' (Betley: probability-weighted mean of the number tokens) or "
+        "'text' (ask for the number as text and parse it, for endpoints without logprobs: a coarser estimate). "
+        "Part of the judge id, so the two never share cached scores.")
     concurrency: int = Field(8, ge=1, le=256, description="Requests in flight at once (openai).")
     max_retries: int = Field(4, ge=0, le=20, description="Retries per request after the first attempt.")
     timeout_s: float = Field(60.0, gt=0, description="Per-request timeout in seconds.")
@@ -54,6 +58,9 @@ class JudgeConfig(BaseModel):
             raise ValueError("judge 'openai' needs --model (the judge model's name, e.g. gpt-4o)")
         if self.judge == "offline" and (self.model or self.base_url):
             raise ValueError("judge 'offline' takes no --model or --base-url (its models are bundled)")
+        if self.score_mode != "logprobs" and self.judge != "openai":
+            raise ValueError(f"--score-mode {self.score_mode} applies to the openai judge only "
+                             f"(judge '{self.judge}' scores its own way); drop the option")
         if self.max_backoff_s < self.backoff_s:
             raise ValueError("--max-backoff-s must be >= --backoff-s")
         return self
