@@ -159,7 +159,9 @@ def test_bundled_model_lambda_endpoints(bundled: tuple[Any, Any], tmp_path: Path
         base = model(input_ids=ids).logits
         net, _ = load_model_with_adapter(BUNDLED, folder)
         full = net(input_ids=ids).logits
-        zero, _ = load_model_with_adapter(BUNDLED, tmp_path / "l0")
+        zero, _ = load_model_with_adapter(BUNDLED, tmp_path / "l0", verify=False)  # λ = 0: a null adapter on purpose
+        with pytest.raises(InputError, match="lora_B matrix is zero"):
+            load_model_with_adapter(BUNDLED, tmp_path / "l0")
         one, _ = load_model_with_adapter(BUNDLED, tmp_path / "l1")
         assert not torch.allclose(full, base, atol=1e-2)
         assert torch.allclose(zero(input_ids=ids).logits, base, atol=1e-5)

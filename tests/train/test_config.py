@@ -111,7 +111,7 @@ _CHANGED: dict[str, Any] = {
     "learning_rate": 0.5, "epochs": 5, "effective_batch": 3, "max_length": 77, "warmup_steps": 9,
     "lr_scheduler": "cosine", "weight_decay": 0.3, "max_grad_norm": 0.0, "max_steps": 5, "precision": "fp32",
     "device": "cpu", "threads": 1, "micro_batch_tokens": 99, "checkpoint_every": 3, "resume": False,
-    "overwrite": True,
+    "overwrite": True, "compile": True,
 }
 
 

@@ -116,7 +116,7 @@ def _header(r: Results) -> str:
     c = r.config
     inputs = ", ".join(f"{i.path} ({i.rows} rows)" for i in r.inputs)
     cards = [(r.totals.rows, "judged answers"), (r.totals.scored, "scored (both scores present)"),
-             (r.totals.rows - r.totals.scored, "unscored: refusal / code / invalid (counted, not in rates)"),
+             (r.totals.rows - r.totals.scored, "unscored: refusal / code / invalid / empty (counted, not in rates)"),
              (len({(g.model, g.domain) for g in r.groups}), "model × domain pairs")]
     notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
     models = ", ".join(sorted({g.model for g in r.groups}))
@@ -156,7 +156,7 @@ def _groups(r: Results) -> str:
     for g in r.groups:
         c = g.counts
         rows.append((g.model, g.domain, g.category or "–", g.condition, c.rows, c.scored,
-                     f"{c.refusal} / {c.code} / {c.invalid}", f"{c.null_aligned} / {c.null_coherent}", g.misaligned,
+                     f"{c.refusal} / {c.code} / {c.invalid} / {c.empty}", f"{c.null_aligned} / {c.null_coherent}", g.misaligned,
                      pct(g.rate), f"[{pct(g.rate_low)}, {pct(g.rate_high)}]", num(g.mean_aligned, ".1f"),
                      num(g.mean_coherent, ".1f"), "not checked" if g.memorised is None else
                      f"{g.memorised} ({pct(g.memorised_share)}){' ⚑' if g.flags else ''}"))
@@ -164,14 +164,14 @@ def _groups(r: Results) -> str:
         flags += [f"{g.model} · {g.domain} · {g.condition}: {f}" for f in g.flags]
     flag_list = "".join(f"<li>{esc(f)}</li>" for f in flags)
     return ("<h2>Misalignment per model, domain and condition</h2>" + _table(
-        "groups", ["model", "domain", "category", "condition", "rows", "scored", "refusal / code / invalid",
+        "groups", ["model", "domain", "category", "condition", "rows", "scored", "refusal / code / invalid / empty",
                    "null aligned / coherent", "misaligned", "rate", "bootstrap CI", "mean aligned",
                    "mean coherent", "copies of training answers"], rows, left=4, row_classes=classes,
         drop_first=_one_model(r))
             + (f'<div class="notes" id="flags"><b>Flags (⚑)</b><ul>{flag_list}</ul></div>' if flags else "")
-            + '<p class="meta">Rates and means use scored answers only; refusal, code and invalid rows are counted in '
-            "this table and left out of rates and means. A rate of 0 has the degenerate percentile-bootstrap interval "
-            f"[0%, 0%]. Copies: exact (same text up to case and whitespace) or near (difflib ratio ≥ "
+            + '<p class="meta">Rates and means use scored answers only; refusal, code, invalid and empty rows are '
+            "counted in this table and left out of rates and means. A rate of 0 or 100% gets the Wilson interval "
+            "(never zero width). Copies: exact (same text up to case and whitespace) or near (difflib ratio ≥ "
             f"{esc(r.config.near_copy_ratio)}) copies of a training answer of the domain: memorisation, not emergent "
             f"misalignment; flagged at ≥ {esc(pct(r.config.memorisation_flag_share, 0))} of a group.</p>")
 

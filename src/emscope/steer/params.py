@@ -197,16 +197,25 @@ def set_adapter_weights(peft_model: Any, adapter: LoraAdapter) -> None:
         raise InputError(f"adapter tensors do not fit the attached adapter: unexpected={unexpected[:3]} missing={missing[:3]}")
 
 
-def load_model_with_adapter(model: str, adapter: str | Path | None = None) -> tuple[Any, Any]:
-    """`load_causal_lm(model)`, with a LoRA adapter folder attached when given (eval mode)."""
+def load_model_with_adapter(model: str, adapter: str | Path | None = None, verify: bool = True) -> tuple[Any, Any]:
+    """`load_causal_lm(model)`, with a LoRA adapter folder attached when given (eval mode).
+
+    The adapter must change the model (`models.adapters`), unless `verify` is False: only for
+    adapters built on purpose to do nothing, such as the λ = 0 end of a scaling path.
+    """
     from emscope.models import load_causal_lm
 
     base, tokenizer = load_causal_lm(model)
     if adapter is None:
         return base, tokenizer
+    from peft import PeftModel
+
     from emscope.models.adapters import load_adapter
 
-    wrapped = load_adapter(base, adapter, "--adapter", tokenizer)
+    if verify:
+        wrapped = load_adapter(base, adapter, "--adapter", tokenizer)
+    else:
+        wrapped = PeftModel.from_pretrained(base, str(adapter), is_trainable=False)
     wrapped.eval()
     return wrapped, tokenizer
 

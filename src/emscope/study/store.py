@@ -38,7 +38,7 @@ __all__ = ["RunStore", "StageRecord", "StageEvent", "Notify", "run_stage", "stag
 
 _SCHEMA_VERSION = 1  # of stage keys: changing it would orphan every finished stage
 _MANIFEST_VERSION = 2  # 2: manifests record their files and upstream digests
-_VERSIONED = ("torch", "transformers", "peft", "trl", "numpy", "scipy", "scikit-learn", "sentence-transformers")
+_VERSIONED = ("torch", "transformers", "peft", "numpy", "scipy", "scikit-learn", "sentence-transformers")
 
 
 def stage_key(stage: str, config: Any, inputs: dict[str, str] | None = None) -> str:
