@@ -128,9 +128,9 @@ class StudyConfig(_Section):
     runner: RunnerSection = Field(default_factory=RunnerSection)
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The section model that owns the field at `loc` (for closest-key suggestions)."""
-    model: type[BaseModel] = StudyConfig
+def model_at(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> type[BaseModel] | None:
+    """The model (inside `root`, default the study config) that owns the field at `loc` (for closest-key hints)."""
+    model: type[BaseModel] = root or StudyConfig
     for part in loc[:-1]:
         field = model.model_fields.get(str(part))
         if field is None:
@@ -145,7 +145,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str] | None:
-    owner = _model_at(loc)
+    owner = model_at(loc)
     return list(owner.model_fields) if owner else None
 
 

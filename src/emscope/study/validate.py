@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from emscope.core.validation import settings_error
-from emscope.study.config import StudyConfig
+from emscope.study.config import StudyConfig, model_at
 
 __all__ = ["validate_study", "built", "fields_in"]
 
@@ -26,18 +26,8 @@ T = TypeVar("T")
 def fields_in(root: type[BaseModel]) -> Callable[[tuple[Any, ...]], list[str] | None]:
     """`fields_at` for settings_error: the field names valid where `loc` points inside `root`."""
     def fields_at(loc: tuple[Any, ...]) -> list[str] | None:
-        model: type[BaseModel] = root
-        for part in loc[:-1]:
-            field = model.model_fields.get(str(part))
-            if field is None:
-                return None
-            ann = field.annotation
-            candidates = [ann, *get_args(ann)] if get_origin(ann) else [ann]
-            nxt = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-            if nxt is None:
-                return None
-            model = nxt
-        return list(model.model_fields)
+        model = model_at(loc, root)
+        return list(model.model_fields) if model is not None else None
 
     return fields_at
 
