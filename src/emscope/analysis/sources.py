@@ -13,7 +13,7 @@ from pathlib import Path
 
 from emscope.core.errors import InputError
 
-__all__ = ["domain_from_name", "dataset_domain", "load_vendi", "load_train_answers"]
+__all__ = ["domain_from_name", "dataset_domain", "dataset_seed", "load_vendi", "load_train_answers"]
 
 _VARIANTS = ("misaligned", "aligned", "backdoor")
 
@@ -30,30 +30,47 @@ def domain_from_name(path: str | Path, known: Collection[str]) -> str | None:
     return None
 
 
-def _meta_domain(path: Path) -> str | None:
+def _first_meta(path: Path) -> dict:
+    """The first row's `meta` mapping ({} when unreadable or absent)."""
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             for line in fh:
                 if line.strip():
                     meta = json.loads(line).get("meta") or {}
-                    return meta.get("domain") if isinstance(meta.get("domain"), str) else None
+                    return meta if isinstance(meta, dict) else {}
     except (OSError, ValueError, AttributeError):
-        return None
-    return None
+        return {}
+    return {}
+
+
+def _resolve(path: str | Path, relative_to: Path | None) -> Path | None:
+    p = Path(path)
+    candidates = [p] + ([relative_to / p] if relative_to is not None and not p.is_absolute() else [])
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def dataset_domain(path: str | Path, known: Collection[str], relative_to: Path | None = None) -> str | None:
     """The domain of a dataset file: its first row's meta.domain if readable, else its name."""
-    p = Path(path)
-    candidates = [p] + ([relative_to / p] if relative_to is not None and not p.is_absolute() else [])
-    for c in candidates:
-        if c.is_file() and (d := _meta_domain(c)):
-            return d
-    return domain_from_name(p, known)
+    found = _resolve(path, relative_to)
+    domain = _first_meta(found).get("domain") if found is not None else None
+    return domain if isinstance(domain, str) and domain else domain_from_name(Path(path), known)
+
+
+def dataset_seed(path: str | Path, relative_to: Path | None = None) -> int | None:
+    """The build seed of a dataset file (its first row's meta.seed), or None when it does not say."""
+    found = _resolve(path, relative_to)
+    seed = _first_meta(found).get("seed") if found is not None else None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
 def load_vendi(stats_path: str | Path, order: str, known: Collection[str]) -> dict[str, tuple[float, str]]:
-    """{domain: (Vendi score of `order`, dataset file)} from `emscope data stats --json` output."""
+    """{domain: (Vendi score of `order`, dataset file(s))} from `emscope data stats --json` output.
+
+    A multi-seed study builds one dataset per (domain, seed): a domain's score is then the mean
+    over its seeds' datasets (they differ only by the seed), and the file field lists them all
+    ("a; b"). Two datasets of one domain with the same seed (or no seed in their rows) are
+    still an error: they are different datasets and one score cannot stand for both.
+    """
     path = Path(stats_path)
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
@@ -61,7 +78,7 @@ def load_vendi(stats_path: str | Path, order: str, known: Collection[str]) -> di
         raise InputError(f"--dataset-stats {path}: cannot read it as JSON ({exc})") from exc
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "file" in e for e in entries):
         raise InputError(f"--dataset-stats {path}: expected the list written by `emscope data stats --json`")
-    out: dict[str, tuple[float, str]] = {}
+    per_seed: dict[str, dict[int | None, tuple[float, str]]] = defaultdict(dict)
     for entry in entries:
         vendi = entry.get("vendi") or {}
         if order not in vendi:
@@ -71,11 +88,16 @@ def load_vendi(stats_path: str | Path, order: str, known: Collection[str]) -> di
         if domain is None:
             raise InputError(f"--dataset-stats {path}: cannot tell the domain of {entry['file']} "
                              "(no meta.domain and the name is not <domain>_<variant>.jsonl)")
-        if domain in out:
-            raise InputError(f"--dataset-stats {path}: two datasets for domain '{domain}': "
-                             f"{out[domain][1]} and {entry['file']}; keep one per domain")
-        out[domain] = (float(vendi[order]), str(entry["file"]))
-    return out
+        seed = dataset_seed(entry["file"], path.parent)
+        seen = per_seed[domain]
+        if seed in seen or (seen and (seed is None or None in seen)):
+            other = seen.get(seed, next(iter(seen.values())))[1]
+            raise InputError(f"--dataset-stats {path}: two datasets for domain '{domain}'"
+                             + (f" with seed {seed}" if seed is not None else " (no meta.seed to tell them apart)")
+                             + f": {other} and {entry['file']}; keep one per domain and seed")
+        seen[seed] = (float(vendi[order]), str(entry["file"]))
+    return {domain: (sum(v for v, _ in seeds.values()) / len(seeds), "; ".join(f for _, f in seeds.values()))
+            for domain, seeds in per_seed.items()}
 
 
 def load_train_answers(paths: Sequence[str | Path], known: Collection[str]) -> dict[str, list[str]]:
