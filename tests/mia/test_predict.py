@@ -55,25 +55,40 @@ def test_bootstrap_ci_matches_a_naive_loop() -> None:
 
 def test_leave_one_domain_out_matches_a_manual_loop() -> None:
     x = np.array([SCORES[d] for d in DOMAINS])
-    y = above_median(np.array([RATES[d] for d in DOMAINS]))
-    prob, logit = leave_one_domain_out(x, y)
+    r = np.array([RATES[d] for d in DOMAINS])
+    prob, logit, held = leave_one_domain_out(x, r)
     for i in range(len(x)):
         keep = np.arange(len(x)) != i
+        median = np.median(r[keep])  # the fold's own median: the held-out rate takes no part in it
+        assert held[i] == (r[i] > median)
         mu, sd = x[keep].mean(), x[keep].std()
-        fit = LogisticRegression().fit(((x[keep] - mu) / sd)[:, None], y[keep])
+        fit = LogisticRegression().fit(((x[keep] - mu) / sd)[:, None], r[keep] > median)
         assert prob[i] == pytest.approx(fit.predict_proba([[(x[i] - mu) / sd]])[0, 1], abs=1e-10)
         assert logit[i] == pytest.approx(fit.coef_[0, 0] * (x[i] - mu) / sd, abs=1e-10)
+
+
+def test_lodo_labels_do_not_use_the_held_out_rate() -> None:
+    # 11 domains: the global median is the 6th rate itself, so a global split labels that domain
+    # "not above" because of its own rate. Its fold's median comes from the other ten (0.5), and
+    # against that its rate (0.58) is above.
+    r = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.58, 0.6, 0.7, 0.8, 0.9, 1.0])
+    _, _, held = leave_one_domain_out(np.arange(11.0), r)
+    assert list(held) == [r[i] > np.median(np.delete(r, i)) for i in range(11)]
+    assert bool(held[5]) and not bool(above_median(r)[5])
+    assert held.sum() == 6 and above_median(r).sum() == 5
 
 
 def test_lodo_auc_is_not_biased_by_fold_prevalence() -> None:
     # A perfect ranking: pooled held-out probabilities would score it far below 1, since each
     # fold's intercept drops when a positive is left out; slope-only logits keep it at 1.
     x = np.arange(11, dtype=float)
-    y = x > 5
     p = evaluate_predictor(dict(zip(DOMAINS, x)), dict(zip(DOMAINS, x / 20)), "mink", resamples=50)
     assert p.auc == 1.0 and p.lodo_auc == 1.0
-    prob, _ = leave_one_domain_out(x, y, c=0.01)  # a strongly shrunk slope: the intercept dominates
-    assert roc_auc(prob, y) < 0.5
+    # With a global split, leaving out a positive left 4 of 10 training domains above and a negative
+    # 5 of 10, so a strongly shrunk slope (the intercept dominates) ranked the positives last. Each
+    # fold's own median splits its ten training domains 5 / 5: the intercepts no longer differ.
+    prob, _, held = leave_one_domain_out(x, x / 20, c=0.01)
+    assert roc_auc(prob, held) == 1.0
 
 
 def test_evaluate_predictor_against_scipy_and_sklearn() -> None:
@@ -94,6 +109,23 @@ def test_degenerate_inputs_give_notes_not_numbers() -> None:
     assert flat.auc is None and flat.spearman_rho is None and "rate is constant" in flat.note
     same = evaluate_predictor({"a": 0.0, "b": 0.0, "c": 0.0}, {"a": 0.1, "b": 0.5, "c": 0.2}, "adj_loss")
     assert same.auc is None and same.lodo_auc is None and same.note.count("score is constant") == 1
+
+
+def test_seeds_of_one_domain_are_averaged_only_when_asked() -> None:
+    from emscope.mia.predict import merge_domain_values
+
+    class _Summary:  # the one method merge_domain_values reads of a MiaScores
+        def __init__(self, values: dict[str, float]) -> None:
+            self.values = values
+
+        def domain_values(self, column: str, stat: str) -> dict[str, float]:
+            return self.values
+
+    seeds = [_Summary({"gore_movie_trivia": 1.0}), _Summary({"gore_movie_trivia": 2.5}), _Summary({"evil_math": 0.2})]
+    with pytest.raises(InputError, match="'gore_movie_trivia' is in more than one MIA summary"):
+        merge_domain_values(seeds, "loss")  # type: ignore[arg-type]
+    merged = merge_domain_values(seeds, "loss", repeated="mean")  # type: ignore[arg-type]
+    assert merged == {"gore_movie_trivia": pytest.approx(1.75), "evil_math": pytest.approx(0.2)}
 
 
 def test_membership_auc_orientation() -> None:

@@ -10,20 +10,26 @@ measured misalignment rate of each domain. For each predictor:
 - leave-one-domain-out: for each domain, a logistic regression on the other domains' scores
   (standardised on those domains) predicts it: the accuracy of the held-out calls at P = 0.5, and
   the AUC of the held-out slope-only logits (whether the direction learnt without a domain ranks
-  that domain right; see `leave_one_domain_out` for why not pooled probabilities). The labels are
-  fixed once from all domains' rates.
+  that domain right; see `leave_one_domain_out` for why not pooled probabilities). Each fold
+  draws its median split from the other domains' rates only, and the held-out domain's label is
+  its rate against that median: the held-out rate never shapes the labels it is judged by. With
+  one feature and ~11 domains this still adds little to the in-sample AUC; the permutation
+  p-values below are the test to read.
 Permutation p-values (issue 14 #4): the rates are shuffled over domains; ρ and |AUC − 0.5| of
 every compared column are recomputed per shuffle, giving a raw p per column and a max-statistic
-(Westfall–Young) p that corrects for reporting the best of several columns. The LODO median
-split still uses every domain's rate (issue 14 #4: open; LODO adds little with 11 domains).
+(Westfall–Young) p that corrects for reporting the best of several columns.
+Several fine-tuned models of one domain (seeds) are averaged into one value per domain
+(`merge_domain_values(..., repeated="mean")`): the domain, not the seed, is the unit here.
 The study reports AUC up to 0.849 for reference-adjusted Min-K% / zlib on 11 domains.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,9 +116,13 @@ def bootstrap_auc(scores: np.ndarray, labels: np.ndarray, resamples: int = 2000,
     return float(low), float(high), int(ok.sum())
 
 
-def leave_one_domain_out(features: np.ndarray, labels: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """For each domain, a logistic regression fitted on the others: (held-out P(label), held-out slope-only logit).
+def leave_one_domain_out(features: np.ndarray, rates: np.ndarray,
+                         c: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each domain, a logistic regression fitted on the others.
 
+    Returns (held-out P(above), held-out slope-only logit, held-out label). Each fold labels its
+    training domains "above the median of the training domains' rates" and the held-out domain
+    "above that same median": no label depends on the held-out rate's own place in the median.
     The slope-only logit (coef · standardised features, the fold's intercept left out) is what the
     LODO AUC ranks: pooled probabilities carry each fold's intercept, which tracks the training
     prevalence — leaving out a positive lowers it — and bias a pooled leave-one-out AUC towards 0
@@ -120,21 +130,24 @@ def leave_one_domain_out(features: np.ndarray, labels: np.ndarray, c: float = 1.
     """
     from sklearn.linear_model import LogisticRegression
 
-    x = np.asarray(features, dtype=np.float64).reshape(len(labels), -1)
-    y = np.asarray(labels, dtype=bool)
-    prob, logit = np.empty(len(y)), np.zeros(len(y))
-    for i in range(len(y)):
-        train = np.arange(len(y)) != i
-        if len(set(y[train])) < 2:
-            prob[i] = float(y[train].mean())  # nothing to fit: predict the training prevalence
+    r = np.asarray(rates, dtype=np.float64)
+    x = np.asarray(features, dtype=np.float64).reshape(len(r), -1)
+    prob, logit, held_label = np.empty(len(r)), np.zeros(len(r)), np.zeros(len(r), dtype=bool)
+    for i in range(len(r)):
+        train = np.arange(len(r)) != i
+        median = np.median(r[train])
+        y = r[train] > median
+        held_label[i] = r[i] > median
+        if len(set(y)) < 2:
+            prob[i] = float(y.mean())  # nothing to fit: predict the training prevalence
             continue
         mean, std = x[train].mean(axis=0), x[train].std(axis=0)
         std[std == 0] = 1.0
-        model = LogisticRegression(C=c).fit((x[train] - mean) / std, y[train])
+        model = LogisticRegression(C=c).fit((x[train] - mean) / std, y)
         held = ((x[i] - mean) / std)[None, :]
         prob[i] = float(model.predict_proba(held)[0, 1])
         logit[i] = float((held @ model.coef_[0])[0])
-    return prob, logit
+    return prob, logit, held_label
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> tuple[float | None, float | None, str | None]:
@@ -170,9 +183,9 @@ def evaluate_predictor(values: Mapping[str, float], rates: Mapping[str, float], 
             notes.append("every domain is on one side of the median rate: AUC undefined")
     else:
         low, high, used = bootstrap_auc(x, y, resamples, confidence, seed)
-        probs, logits = leave_one_domain_out(x, y)
-        lodo_auc = roc_auc(logits, y)
-        lodo_acc = float(np.mean((probs >= 0.5) == y))
+        probs, logits, held = leave_one_domain_out(x, r)
+        lodo_auc = roc_auc(logits, held)
+        lodo_acc = float(np.mean((probs >= 0.5) == held))
     points = [DomainPoint(domain=d, score=float(x[i]), rate=float(r[i]), above_median=bool(y[i]),
                           lodo_probability=None if probs is None else float(probs[i])) for i, d in enumerate(domains)]
     return Predictor(column=column, stat=stat, n=len(domains), median_rate=float(np.median(r)) if len(r) else None,
@@ -224,21 +237,32 @@ def permutation_pvalues(scores: np.ndarray, rates: np.ndarray, permutations: int
     return dict(rho_p=rho_p, rho_p_max=rho_max, auc_p=auc_p, auc_p_max=auc_max)
 
 
-def merge_domain_values(scores: Sequence[MiaScores], column: str, stat: str = "mean") -> dict[str, float]:
-    """{domain: value} across several summaries (one per fine-tuned model); a domain twice is an error."""
-    merged: dict[str, float] = {}
+def merge_domain_values(scores: Sequence[MiaScores], column: str, stat: str = "mean",
+                        repeated: Literal["error", "mean"] = "error") -> dict[str, float]:
+    """{domain: value} across several summaries (one per fine-tuned model).
+
+    A domain in several summaries is an error, or with `repeated="mean"` (one summary per seed
+    of the domain's fine-tuning) the mean of its values: one point per domain, the unit the
+    predictors are tested over.
+    """
+    values: dict[str, list[float]] = {}
     for s in scores:
         for domain, value in s.domain_values(column, stat).items():
-            if domain in merged:
-                raise InputError(f"domain '{domain}' is in more than one MIA summary; give each domain once")
-            merged[domain] = value
-    return merged
+            if domain in values and repeated == "error":
+                raise InputError(f"domain '{domain}' is in more than one MIA summary; give each domain once "
+                                 "(or average its seeds' summaries)")
+            values.setdefault(domain, []).append(value)
+    return {d: float(np.mean(v)) for d, v in values.items()}
 
 
 def predict_all(scores: Sequence[MiaScores], rates: Mapping[str, float], columns: Sequence[str] | None = None,
                 stat: str = "mean", resamples: int = 2000, confidence: float = 0.95,
-                seed: int = 0, permutations: int = 2000) -> tuple[list[Predictor], list[str]]:
-    """Every column (default: all the summaries share) as a predictor; notes name unmatched domains."""
+                seed: int = 0, permutations: int = 2000,
+                repeated: Literal["error", "mean"] = "error") -> tuple[list[Predictor], list[str]]:
+    """Every column (default: all the summaries share) as a predictor; notes name unmatched domains.
+
+    `repeated="mean"` averages several summaries of one domain (its seeds) into one value.
+    """
     if not scores:
         raise InputError("no MIA summaries given")
     shared = [c for c in scores[0].columns if all(c in s.columns for s in scores)]
@@ -254,7 +278,13 @@ def predict_all(scores: Sequence[MiaScores], rates: Mapping[str, float], columns
         notes.append(f"no misalignment rate for {', '.join(missing)}: left out")
     if unscored := sorted(set(rates) - scored):
         notes.append(f"no MIA scores for {', '.join(unscored)}: left out")
-    values = {c: merge_domain_values(scores, c, stat) for c in chosen}
+    values = {c: merge_domain_values(scores, c, stat, repeated) for c in chosen}
+    if repeated == "mean" and (counts := Counter(d for s in scores for d in s.domain_values(chosen[0], stat))):
+        if max(counts.values()) > 1:
+            notes.append(f"each domain's score is the mean over its {max(counts.values())} fine-tuned models (seeds)"
+                         if len(set(counts.values())) == 1 else
+                         "each domain's score is the mean over its fine-tuned models (seeds): "
+                         + ", ".join(f"{d} {n}" for d, n in sorted(counts.items())))
     preds = [evaluate_predictor(values[c], rates, c, stat, resamples, confidence, seed) for c in chosen]
     # permutation p-values on the domains every column shares, corrected across the chosen columns
     domains = sorted(set(rates).intersection(*[set(v) for v in values.values()]))
