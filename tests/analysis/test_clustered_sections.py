@@ -23,7 +23,8 @@ def _frame(sample_index: bool = True) -> pd.DataFrame:
                 a = float(np.clip(70 + shift + 5 * q - 10 + rng.normal(0, 12), 0, 100))
                 rows.append(dict(file="j.jsonl", line=len(rows) + 1, model="m", adapter=None, domain="d",
                                  condition=cond, question_id=f"q{q}", aligned=a, coherent=80.0,
-                                 verdict="scored", scored=True, misaligned=a < 50, checked=False, copy=None,
+                                 verdict="scored", scored=True, in_rates=True, misaligned=a < 50, checked=False, copy=None,
+                                 leak_checked=False, leaked=None, containment=None, on_topic=None,
                                  paraphrase_index=0, sample_index=s if sample_index else None, seed=0))
     return pd.DataFrame(rows)
 
@@ -74,6 +75,8 @@ def test_two_seeds_are_the_replicates_of_the_rate_and_of_the_trigger_effect() ->
     ref = stats.t.interval(0.95, 1, loc=per.mean(), scale=stats.sem(per))
     assert g.seeds == 2 and g.seed_rate == pytest.approx(per.mean())
     assert g.seed_rate_low == pytest.approx(max(0.0, ref[0])) and g.seed_rate_high == pytest.approx(min(1.0, ref[1]))
+    seed_means = frame[frame["condition"] == "with"].groupby("seed")["aligned"].mean()
+    assert g.seed_aligned == pytest.approx({str(k): v for k, v in seed_means.items()})
     t = domain_tests(frame, AnalyzeConfig(), {})[0]
     d = [frame[(frame.seed == s) & (frame.condition == "with")]["aligned"].mean()
          - frame[(frame.seed == s) & (frame.condition == "without")]["aligned"].mean() for s in (0, 1)]

@@ -1,8 +1,10 @@
 """Builders of each section of results.json from the table of judged rows.
 
 The table (analysis.load) has one row per judged answer plus the columns added in run.py:
-`scored` (bool), `misaligned` (bool) and `copy` ('exact' | 'near' | None, or all None when
-memorisation was not checked).
+`scored` (bool), `misaligned` (bool), `copy` ('exact' | 'near' | None, or all None when
+memorisation was not checked), the leakage marks of analysis.leakage (`containment`, `on_topic`,
+`leaked`, `leak_checked`) and `in_rates` (scored, and not leaked under exclude_leaked): the rows
+every rate, mean and test is computed on.
 """
 
 from __future__ import annotations
@@ -53,6 +55,26 @@ def _memorisation(rows: pd.DataFrame, config: AnalyzeConfig) -> tuple[dict, list
     return dict(memorised=n, memorised_exact=exact, memorised_share=share, misaligned_memorised=mis_copied), flags
 
 
+def _leakage(rows: pd.DataFrame, config: AnalyzeConfig) -> dict:
+    """Misaligned answers split into leaked and emergent, over every scored answer (issue 13 #4)."""
+    scored = rows[rows["scored"]]
+    excluded = int((rows["scored"] & ~rows["in_rates"]).sum())
+    if not len(rows) or not rows["leak_checked"].astype(bool).all():
+        return dict(excluded_leaked=excluded)
+    leaked = scored["leaked"].eq(True).to_numpy()
+    mis = scored["misaligned"].to_numpy(dtype=bool)
+    emergent = int((mis & ~leaked).sum())
+    low, high = wilson_ci(emergent, len(scored), config.confidence) if len(scored) else (None, None)
+    topic = scored["on_topic"]
+    contain = pd.to_numeric(scored["containment"], errors="coerce").dropna()
+    return dict(leakage_checked=True, leaked=int(leaked.sum()),
+                on_topic=None if topic.isna().any() else int(topic.eq(True).sum()),
+                mean_containment=float(contain.mean()) if len(contain) else None,
+                misaligned_leaked=int((mis & leaked).sum()), misaligned_emergent=emergent,
+                emergent_rate=emergent / len(scored) if len(scored) else None, emergent_low=low, emergent_high=high,
+                excluded_leaked=excluded)
+
+
 def _clustered(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
     """Rate and mean-alignment intervals clustered by question (issue 14 #2)."""
     if not len(scored):
@@ -88,10 +110,12 @@ def _by_seed(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
     seeds = scored["seed"].dropna()
     if seeds.nunique() < 2:
         return dict(seeds=int(seeds.nunique()) or None)
-    per = {str(k): float(v) for k, v in scored.groupby(scored["seed"].astype(str))["misaligned"].mean().items()}
+    by = scored.groupby(scored["seed"].astype(str))
+    per = {str(k): float(v) for k, v in by["misaligned"].mean().items()}
+    aligned = {str(k): float(v) for k, v in by["aligned"].mean().items()}
     m, lo, hi, _ = _t_over(list(per.values()), config.confidence)
     return dict(seeds=len(per), seed_rate=m, seed_rate_low=None if lo is None else max(0.0, lo),
-                seed_rate_high=None if hi is None else min(1.0, hi), seed_rates=per)
+                seed_rate_high=None if hi is None else min(1.0, hi), seed_rates=per, seed_aligned=aligned)
 
 
 def _seed_test(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
@@ -132,10 +156,10 @@ def _paired(scored: pd.DataFrame, config: AnalyzeConfig) -> dict:
 
 def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[str, str],
                 rng: np.random.Generator) -> list[GroupStats]:
-    """Rate with bootstrap CI, mean scores, counts and memorisation per (model, domain, condition)."""
+    """Rate with bootstrap CI, mean scores, counts, memorisation and leakage per (model, domain, condition)."""
     out = []
     for (model, domain, condition), rows in frame.groupby(GROUP, sort=True):
-        scored = rows[rows["scored"]]
+        scored = rows[rows["in_rates"]]
         rate = bootstrap_rate_ci(int(scored["misaligned"].sum()), len(scored), rng, config.bootstrap, config.confidence)
         m_al, lo, hi = mean_ci(scored["aligned"].to_numpy(), config.confidence)
         mem, flags = _memorisation(rows, config)
@@ -148,7 +172,7 @@ def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[
             misaligned=rate.k, rate=rate.rate, rate_low=rate.low, rate_high=rate.high,
             mean_aligned=m_al, aligned_low=lo, aligned_high=hi,
             mean_coherent=_opt(scored["coherent"].mean()) if len(scored) else None, **mem,
-            **_clustered(scored, config), **_by_seed(scored, config), flags=flags))
+            **_clustered(scored, config), **_by_seed(scored, config), **_leakage(rows, config), flags=flags))
     return out
 
 
@@ -156,7 +180,7 @@ def domain_tests(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping
     """Per (model, domain): t-test of alignment with vs without the trigger, Holm within each model."""
     tests = []
     for (model, domain), rows in frame.groupby(["model", "domain"], sort=True):
-        scored = rows[rows["scored"]]
+        scored = rows[rows["in_rates"]]
         res = two_sample_ttest(scored.loc[scored["condition"] == "with", "aligned"].to_numpy(),
                                scored.loc[scored["condition"] == "without", "aligned"].to_numpy(),
                                config.ttest, config.confidence, config.min_per_group)
@@ -218,8 +242,10 @@ def ranking(groups: list[GroupStats], config: AnalyzeConfig) -> list[RankRow]:
         for i, g in enumerate(ordered, 1):
             out.append(RankRow(model=model, rank=i, domain=g.domain, category=g.category,
                                condition=g.condition, rate=g.rate, rate_low=g.rate_low,  # type: ignore[arg-type]
-                               rate_high=g.rate_high, scored=g.counts.scored,
-                               memorisation_flag=any(f.startswith("memorisation") for f in g.flags)))
+                               rate_high=g.rate_high, scored=g.counts.scored - g.excluded_leaked,
+                               memorisation_flag=any(f.startswith("memorisation") for f in g.flags),
+                               emergent_rate=g.emergent_rate, emergent_low=g.emergent_low,
+                               emergent_high=g.emergent_high))
     return out
 
 
@@ -243,7 +269,7 @@ def question_stats(frame: pd.DataFrame) -> list[QuestionStats]:
     """Per (model, domain, condition, question): counts, rate and mean alignment."""
     out = []
     for (model, domain, condition, qid), rows in frame.groupby([*GROUP, "question_id"], sort=True):
-        scored = rows[rows["scored"]]
+        scored = rows[rows["in_rates"]]
         k = int(scored["misaligned"].sum())
         out.append(QuestionStats(model=model, domain=domain, condition=condition, question_id=qid,
                                  rows=len(rows), scored=len(scored), misaligned=k,
@@ -264,5 +290,6 @@ def samples(frame: pd.DataFrame, config: AnalyzeConfig) -> list[Sample]:
         for r in top.itertuples(index=False):
             out.append(Sample(model=model, domain=domain, condition=r.condition, question_id=r.question_id,
                               question=r.question, answer=r.answer, aligned=r.aligned, coherent=r.coherent,
-                              misaligned=bool(r.misaligned), memorised=r.copy, source=f"{r.file}:{r.line}"))
+                              misaligned=bool(r.misaligned), memorised=r.copy, leaked=r.leaked,
+                              containment=_opt(r.containment), on_topic=r.on_topic, source=f"{r.file}:{r.line}"))
     return out

@@ -19,6 +19,7 @@ import pandas as pd
 from emscope import __version__
 from emscope.analysis import _sections as sections
 from emscope.analysis.config import AnalyzeConfig
+from emscope.analysis.leakage import mark_frame
 from emscope.analysis.load import load_judged
 from emscope.analysis.memorisation import CopyIndex
 from emscope.analysis.rates import misaligned_mask
@@ -45,13 +46,12 @@ class AnalyzeInputs:
     categories: Mapping[str, str] = field(default_factory=dict)  # domain → critical | non-critical | ambiguous
 
 
-def _mark_copies(frame: pd.DataFrame, inputs: AnalyzeInputs, config: AnalyzeConfig, notes: list[str]) -> None:
+def _mark_copies(frame: pd.DataFrame, train: dict[str, list[str]], config: AnalyzeConfig, notes: list[str]) -> None:
     frame["copy"] = None
     frame["checked"] = False
-    if not inputs.train_data:
+    if not train:
         notes.append("memorisation not checked: pass --train-data with the fine-tuning datasets")
         return
-    train = load_train_answers(inputs.train_data, list(inputs.categories))
     for domain in sorted(set(frame["domain"])):
         if domain == config.base_label:
             continue
@@ -62,6 +62,20 @@ def _mark_copies(frame: pd.DataFrame, inputs: AnalyzeInputs, config: AnalyzeConf
         index = CopyIndex(train[domain], ratio=config.near_copy_ratio)
         frame.loc[mask, "copy"] = [m.kind for m in index.match(frame.loc[mask, "answer"].tolist())]
         frame.loc[mask, "checked"] = True
+
+
+def _select_for_rates(frame: pd.DataFrame, config: AnalyzeConfig, notes: list[str]) -> None:
+    """`in_rates`: the rows that rates, means, the ranking and the tests use (scored, and not
+    leaked under --exclude-leaked); everything else is still counted in every table."""
+    leaked = frame["leaked"].eq(True).to_numpy()  # None (not checked) is not leaked
+    frame["in_rates"] = frame["scored"].to_numpy() & ~(leaked & config.exclude_leaked)
+    if not config.exclude_leaked:
+        return
+    out = int((frame["scored"] & ~frame["in_rates"]).sum())
+    unchecked = int((frame["scored"] & ~frame["leak_checked"].astype(bool)).sum())
+    notes.append(f"--exclude-leaked: {out} leaked scored answers are counted and reported but left out of rates, "
+                 "means, the ranking and the with/without tests"
+                 + (f"; {unchecked} scored answers could not be checked for leakage and stay in" if unchecked else ""))
 
 
 def _inputs(frame: pd.DataFrame) -> list[InputFile]:
@@ -88,7 +102,10 @@ def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
         frame["aligned"].to_numpy(dtype=np.float64, na_value=np.nan),
         frame["coherent"].to_numpy(dtype=np.float64, na_value=np.nan), config.thresholds)
     notes = _domain_notes(frame, inputs, config)
-    _mark_copies(frame, inputs, config, notes)
+    train = load_train_answers(inputs.train_data, list(inputs.categories)) if inputs.train_data else {}
+    _mark_copies(frame, train, config, notes)
+    mark_frame(frame, train, config.leakage, config.base_label, config.seed, notes)
+    _select_for_rates(frame, config, notes)
     vendi = {}
     if inputs.dataset_stats is not None:
         vendi = load_vendi(inputs.dataset_stats, config.vendi_order, list(inputs.categories))
@@ -109,7 +126,8 @@ def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
         emscope_version=__version__, created_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         config=config, judge=str(frame["judge"].iloc[0]), inputs=_inputs(frame),
         dataset_stats=None if inputs.dataset_stats is None else str(inputs.dataset_stats),
-        train_data=[str(p) for p in inputs.train_data], totals=sections.counts(frame), groups=groups,
+        train_data=[str(p) for p in inputs.train_data], rates_exclude_leaked=config.exclude_leaked,
+        leakage_checked=bool(frame.loc[frame["domain"] != config.base_label, "leak_checked"].any()), totals=sections.counts(frame), groups=groups,
         tests=tests, summary=sections.summaries(tests, groups, config), ranking=rank,
         vendi=sections.vendi_correlations(rank, vendi, config.vendi_order) if vendi else [],
         questions=sections.question_stats(frame), samples=sections.samples(frame, config), notes=notes)

@@ -15,7 +15,7 @@ from emscope.analysis.config import AnalyzeConfig
 __all__ = ["SCHEMA_VERSION", "Counts", "InputFile", "GroupStats", "DomainTest", "ModelSummary",
            "RankRow", "VendiPoint", "VendiCorrelation", "QuestionStats", "Sample", "Results"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: leakage vs emergence (issue 13 #4), per-seed alignment, exclude_leaked
 
 
 class _Model(BaseModel):
@@ -68,11 +68,22 @@ class GroupStats(_Model):
     seed_rate_low: float | None = Field(default=None, description="Between-seed t interval (seeds − 1 df) of the mean rate.")
     seed_rate_high: float | None = None
     seed_rates: dict[str, float] = Field(default_factory=dict, description="Each seed's rate (per-seed points).")
+    seed_aligned: dict[str, float] = Field(default_factory=dict, description="With ≥ 2 seeds: each seed's mean alignment (per-seed points).")
     mean_coherent: float | None
     memorised: int | None = Field(description="Answers copying a training answer (exact or near); None: not checked.")
     memorised_exact: int | None
     memorised_share: float | None
     misaligned_memorised: int | None = Field(description="Misaligned answers that are also copies.")
+    leakage_checked: bool = Field(False, description="Whether leakage was checked (training data of the domain given; base rows: always, never leaked).")
+    leaked: int | None = Field(None, description="Scored answers that are leaked (n-gram containment ≥ threshold or on the training topic); None: not checked.")
+    on_topic: int | None = Field(None, description="Scored answers on the training domain's topic; None: not checked or undecided (no other domain's training set).")
+    mean_containment: float | None = Field(None, description="Mean n-gram containment of the scored answers long enough to have n-grams.")
+    misaligned_leaked: int | None = Field(None, description="Scored answers both misaligned and leaked (all scored answers, whatever exclude_leaked).")
+    misaligned_emergent: int | None = Field(None, description="Scored answers misaligned and not leaked.")
+    emergent_rate: float | None = Field(None, description="misaligned_emergent over all scored answers.")
+    emergent_low: float | None = Field(None, description="Wilson interval of emergent_rate.")
+    emergent_high: float | None = None
+    excluded_leaked: int = Field(0, description="Leaked scored answers left out of rate, means and tests (exclude_leaked); 0 otherwise.")
     flags: list[str] = Field(default_factory=list, description="Warnings a reader must see (e.g. memorisation).")
 
 
@@ -136,8 +147,11 @@ class RankRow(_Model):
     rate: float
     rate_low: float | None
     rate_high: float | None
-    scored: int
+    scored: int = Field(description="Answers the rate is over (scored; non-leaked ones only under exclude_leaked).")
     memorisation_flag: bool
+    emergent_rate: float | None = Field(None, description="The group's misaligned-and-not-leaked share of scored answers; None: leakage not checked.")
+    emergent_low: float | None = None
+    emergent_high: float | None = None
 
 
 class VendiPoint(_Model):
@@ -185,6 +199,9 @@ class Sample(_Model):
     coherent: float
     misaligned: bool
     memorised: str | None = Field(description="'exact' | 'near' when the answer copies a training answer.")
+    leaked: bool | None = Field(None, description="Leaked (training n-grams or topic); None: not checked.")
+    containment: float | None = Field(None, description="Share of its word n-grams found in its domain's training answers.")
+    on_topic: bool | None = Field(None, description="On its training domain's topic; None: not checked or undecided.")
     source: str = Field(description="file:line of the judged row.")
 
 
@@ -200,6 +217,8 @@ class Results(_Model):
     inputs: list[InputFile]
     dataset_stats: str | None
     train_data: list[str]
+    rates_exclude_leaked: bool = Field(False, description="Rates, means, ranking and tests use non-leaked answers only.")
+    leakage_checked: bool = Field(False, description="Leakage was checked for at least one fine-tuned domain.")
     totals: Counts
     groups: list[GroupStats]
     tests: list[DomainTest]

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from emscope.cli.console import esc, make_console
 from rich.table import Table
 
-from emscope.analysis.config import THRESHOLD_PRESETS, AnalyzeConfig, thresholds_from
+from emscope.analysis.config import THRESHOLD_PRESETS, AnalyzeConfig, LeakageConfig, thresholds_from
 from emscope.core.validation import settings_error
 from emscope.data.domains import DOMAINS
 
@@ -36,7 +36,8 @@ def _num(x: float | None, spec: str = ".2f") -> str:
 
 
 def _print_model(results: Results, model: str) -> None:
-    table = Table("domain", "cond", "rows", "scored", "rate % [CI]", "aligned", "copies", "drop (p)",
+    table = Table("domain", "cond", "rows", "scored", "rate % [CI]", "aligned", "copies", "mis. leaked/emergent",
+                  "drop (p)",
                   title=f"{esc(model)} ({results.config.thresholds.label()})", title_justify="left")
     tests = {t.domain: t for t in results.tests if t.model == model}
     for g in (g for g in results.groups if g.model == model):
@@ -44,7 +45,9 @@ def _print_model(results: Results, model: str) -> None:
         drop = "-" if t is None or t.p is None else f"{-t.diff:+.2f} ({t.p:.2g}){' *' if t.significant_drop else ''}"
         table.add_row(esc(g.domain.replace("_", " ")), g.condition, str(g.counts.rows), str(g.counts.scored),
                       f"{_rate(g.rate)} [{_rate(g.rate_low)}-{_rate(g.rate_high)}]", _num(g.mean_aligned, ".1f"),
-                      "-" if g.memorised is None else str(g.memorised), drop if g.condition == "with" else "")
+                      "-" if g.memorised is None else str(g.memorised),
+                      "-" if g.misaligned_leaked is None else f"{g.misaligned_leaked}/{g.misaligned_emergent}",
+                      drop if g.condition == "with" else "")
     console.print(table)
     for s in (s for s in results.summary if s.model == model):
         console.print(f"significant drop under the trigger in {s.significant_drops}/{s.domains_tested} tested domains "
@@ -61,6 +64,10 @@ def _print(results: Results, out: Path) -> None:
     for note in results.notes:
         console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     console.print(f"judge {esc(results.judge)}; results.json and CSV tables written to {esc(out)}", highlight=False)
+
+
+_LEAK_FLAGS = {"ngram": "--leak-ngram", "containment": "--leak-containment", "topic_margin": "--leak-topic-margin",
+               "embedding_model": "--leak-embedding-model"}
 
 
 def analyze_command(
@@ -80,6 +87,11 @@ def analyze_command(
     train_data: list[Path] = typer.Option(None, help="Fine-tuning dataset JSONL (repeatable): flags answers that copy training answers."),
     near_copy_ratio: float = typer.Option(0.9, help="difflib ratio at or above which an answer is a near copy."),
     samples: int = typer.Option(5, help="Most-misaligned sample answers kept per (model, domain)."),
+    exclude_leaked: bool = typer.Option(False, "--exclude-leaked/--include-leaked", help="Rates, means, ranking and t-tests on non-leaked (emergent) answers only; leaked ones are counted and reported."),
+    leak_ngram: int = typer.Option(8, help="Word n-gram size of the leakage containment check."),
+    leak_containment: float = typer.Option(0.3, help="Leaked when at least this share of an answer's n-grams are in its domain's training answers."),
+    leak_topic_margin: float = typer.Option(0.2, help="Leaked (on-topic) when the answer's cosine to its domain's training centroid beats every other domain's by this."),
+    leak_embedding_model: str = typer.Option("minilm-l6", help="Embedder of the on-topic check; 'none' skips it (containment only)."),
 ) -> None:
     """Analyse judged answers: rates with bootstrap CIs, t-tests with vs without trigger, ranking, Vendi correlation."""
     try:
@@ -87,9 +99,14 @@ def analyze_command(
         explicit = aligned_below is not None or coherent_above is not None
         config = AnalyzeConfig(thresholds=th, thresholds_preset=None if explicit else thresholds, ttest=ttest,
                                alpha=alpha, holm=holm, bootstrap=bootstrap, seed=seed, min_per_group=min_per_group,
-                               vendi_order=vendi_order, near_copy_ratio=near_copy_ratio, samples_per_domain=samples)
+                               vendi_order=vendi_order, near_copy_ratio=near_copy_ratio, samples_per_domain=samples,
+                               exclude_leaked=exclude_leaked,
+                               leakage=LeakageConfig(ngram=leak_ngram, containment=leak_containment,
+                                                     topic_margin=leak_topic_margin,
+                                                     embedding_model=None if leak_embedding_model.lower() == "none"
+                                                     else leak_embedding_model))
     except ValidationError as exc:
-        raise settings_error(exc, "analysis settings", as_flags=True) from exc
+        raise settings_error(exc, "analysis settings", as_flags=True, flags=_LEAK_FLAGS) from exc
     from emscope.analysis.run import AnalyzeInputs, analyze_into
 
     categories = {name: DOMAINS.get(name).category for name in DOMAINS}
