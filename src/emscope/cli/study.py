@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from typer.core import TyperCommand
 
 from emscope.cli.console import esc, make_console
 from emscope.core.errors import InputError
@@ -24,6 +25,9 @@ def _run(config, out: Path | None) -> None:  # type: ignore[no-untyped-def]
     # Names and paths are the user's: escaped, so `[red]` or `[/x]` in them prints as itself.
     console.print(f"study [bold]{esc(config.name)}[/]: {len(config.domains)} domain(s) × {len(config.seeds)} "
                   f"seed(s), model {esc(config.model)} → {esc(run_dir)}")
+    from emscope.study.plan import one_line, plan_study
+
+    console.print(esc(one_line(plan_study(config))))
     result = run_study(config, run_dir)
     table = Table("domain", "misaligned with trigger", "without", "alignment diff", "p (t-test)")
     for row in summary_rows(result.results):
@@ -38,14 +42,17 @@ def _run(config, out: Path | None) -> None:  # type: ignore[no-untyped-def]
 
 def study(
     target: str = typer.Argument(..., help="A study YAML file (profile: demo|small|paper plus overrides), "
-                                 "or 'status' followed by a run directory."),
+                                 "'status' followed by a run directory, or 'plan' followed by a study file "
+                                 "(see `emscope study plan --help`)."),
     run_dir: Path = typer.Argument(None, help="With 'status': the study's run directory."),
     out: Path = typer.Option(None, help="Run directory (default runs/<name>)."),
 ) -> None:
     """Run a whole study (build, train, generate, judge, analyze, report) resumably;
     `emscope study status DIR` shows which stages are done, in progress or pending, and which are
     damaged (their files or manifest no longer match) or stale (an input is damaged or was redone):
-    rerunning the study redoes exactly those."""
+    rerunning the study redoes exactly those. `emscope study plan FILE` prints what the study will
+    do (training runs, answers, judge calls), the smallest trigger effect it can detect and its
+    compute, without running anything."""
     if target == "status":
         if run_dir is None:
             raise InputError("usage: emscope study status RUN_DIR")
@@ -88,7 +95,19 @@ def demo(
     _run(study_from_dict(data, "profile demo"), out)
 
 
+class _StudyCommand(TyperCommand):
+    """`emscope study`, whose `plan` form is a command of its own (its options are not a run's)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        if args and args[0] == "plan":
+            from emscope.cli.study_plan import plan_command
+
+            # click's Group.invoke runs `sub_ctx.command`: the plan command, with its own --help
+            return plan_command().make_context(f"{info_name} plan", args[1:], parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
 def register(root: typer.Typer) -> None:
-    """Add `emscope study` and `emscope demo` to the root CLI."""
-    root.command("study")(study)
+    """Add `emscope study` (with `study plan` and `study status`) and `emscope demo` to the root CLI."""
+    root.command("study", cls=_StudyCommand)(study)
     root.command("demo")(demo)

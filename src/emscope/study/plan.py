@@ -1,0 +1,262 @@
+"""`emscope study plan`: what a study will do and what it can detect, before anything runs.
+
+Counts (training runs and steps, answers, judge calls) come from the same configs the study
+builds (`train.resolve_config`, the suite filtered by `generate.questions`); the power of the
+per-domain trigger test comes from `study.power` (formulas there) under assumed spreads τ, σ
+(defaults measured on emscope's own demo, below); the cost line from `study.cost`. Planning
+loads no model and touches no network: it works for a 7B Hugging Face id offline.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from emscope.study import power as pw
+from emscope.study.config import StudyConfig
+from emscope.study.cost import CostPlan, Rates, estimate_cost
+
+__all__ = ["PlanAssumptions", "DEFAULT_ASSUMPTIONS", "TrainPlan", "SamplePlan", "PowerPlan", "StudyPlan",
+           "plan_study", "assumptions_from_run", "one_line"]
+
+# Not measured yet: the demo run these defaults are to come from has not finished (None: the
+# plan asks for --tau/--sigma or --from-run instead of assuming a number).
+DEFAULT_TAU: float | None = None
+DEFAULT_SIGMA: float | None = None
+DEFAULT_TAU_RATE: float | None = None
+DEFAULT_BASE_RATE: float | None = None
+DEFAULT_SOURCE = "no measured default"
+NO_SPREAD = "no spread known: give --tau and --sigma, or --from-run RUN_DIR (a finished study)"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PlanAssumptions(_Frozen):
+    """The spreads and error rates the power calculation assumes."""
+
+    tau: float | None = Field(DEFAULT_TAU, ge=0, description="Between-question SD of the with − without alignment "
+                       "difference (points).")
+    sigma: float | None = Field(DEFAULT_SIGMA, gt=0, description="Within-question SD of one paired alignment difference.")
+    tau_rate: float | None = Field(DEFAULT_TAU_RATE, ge=0, le=1, description="Between-question SD of the "
+                            "misaligned-rate difference (fraction).")
+    base_rate: float | None = Field(DEFAULT_BASE_RATE, ge=0, lt=1, description="Misaligned rate without the trigger "
+                             "(the Bernoulli variance of the rate test is taken at it).")
+    alpha: float = Field(0.05, gt=0, lt=1, description="Two-sided significance level.")
+    power: float = Field(0.8, gt=0, lt=1, description="Power (1 − β) at the minimum detectable effect.")
+    target_effect: float | None = Field(None, gt=0, description="Alignment drop (points) to size the samples for.")
+    target_rate: float | None = Field(None, gt=0, lt=1, description="Rate increase (fraction) to size the samples for.")
+    source: str = Field(DEFAULT_SOURCE, description="Where τ, σ, the rate spread and the base rate came from.")
+
+
+DEFAULT_ASSUMPTIONS = PlanAssumptions()
+
+
+class TrainPlan(_Frozen):
+    """The fine-tuning runs of the study."""
+
+    runs: int = Field(description="Fine-tuning runs: domains × seeds.")
+    rows_per_run: int = Field(description="Dataset rows per run (data.n).")
+    preset: str = Field(description="Train preset the settings start from.")
+    epochs: int = Field(description="Passes over the dataset.")
+    effective_batch: int = Field(description="Rows per optimizer step.")
+    steps_per_run: int = Field(description="Optimizer steps per run (at most: rows dropped at encoding shorten it).")
+    rows_trained: int = Field(description="Rows seen in training over all runs (steps × batch, last step partial).")
+
+
+class SamplePlan(_Frozen):
+    """Answers to sample and score."""
+
+    suite: str = Field(description="Question suite.")
+    questions: int = Field(description="Questions asked.")
+    prompts: int = Field(description="Paraphrases over all questions (per condition).")
+    samples: str = Field(description="Samples per paraphrase (a number, or the suite's own per-question counts).")
+    conditions: list[str] = Field(description="Trigger conditions.")
+    models: int = Field(description="Models sampled: (domains + baseline) × seeds.")
+    answers_per_model: int = Field(description="Answers per model.")
+    answers: int = Field(description="Answers in all.")
+    max_new_tokens: int = Field(description="Longest answer in tokens.")
+    judge: str = Field(description="Judge name.")
+    judge_calls: int = Field(description="Answers the judge scores (one judge call each).")
+    judge_prompts: int | None = Field(description="Prompts sent to an LLM judge (2 per answer, at most); None "
+                                      "for a local judge.")
+    judge_note: str = Field(description="What a judge call costs with this judge.")
+
+
+class PowerPlan(_Frozen):
+    """Minimum detectable effects of one domain's paired, question-clustered trigger test."""
+
+    questions: int = Field(description="Clusters (questions) of the test: Q − 1 degrees of freedom.")
+    pairs_per_question: list[int] = Field(description="With/without pairs per question and domain (m_q).")
+    mde_alignment: float | None = Field(description="Smallest alignment difference (points) detected.")
+    mde_rate: float | None = Field(description="Smallest misaligned-rate increase (fraction) detected.")
+    samples_for_target: int | None = Field(None, description="Samples per paraphrase for the target effect "
+                                           "(None: not asked, or not reachable: see notes).")
+    samples_for_target_rate: int | None = Field(None, description="Samples per paraphrase for the target rate.")
+    notes: list[str] = Field(default_factory=list, description="Why a figure is missing or how to read it.")
+
+
+class StudyPlan(_Frozen):
+    """Everything `emscope study plan` reports."""
+
+    name: str = Field(description="Study name.")
+    model: str = Field(description="Subject model.")
+    domains: list[str] = Field(description="Fine-tuned domains.")
+    seeds: list[int] = Field(description="Seeds.")
+    baseline: bool = Field(description="Whether the un-fine-tuned model is sampled too.")
+    training: TrainPlan = Field(description="Fine-tuning runs.")
+    sampling: SamplePlan = Field(description="Answers and judge calls.")
+    power: PowerPlan = Field(description="Minimum detectable effects.")
+    assumptions: PlanAssumptions = Field(description="What the power figures assume.")
+    cost: CostPlan = Field(description="Estimated compute per stage.")
+    extras: list[str] = Field(default_factory=list, description="Optional stages (mia, steer) and what they add.")
+
+
+def _training(config: StudyConfig) -> TrainPlan:
+    from emscope.train import resolve_config
+
+    cli = {**config.train.settings, "dataset": Path("dataset.jsonl"), "out": Path("adapter"),
+           "model": config.model, "seed": config.seeds[0]}
+    if config.train.preset:
+        cli["preset"] = config.train.preset
+    train = resolve_config(cli)[0]
+    n, batch = config.data.n, train.effective_batch
+    per_epoch = math.ceil(n / batch)
+    steps = per_epoch * train.epochs if train.max_steps is None else min(train.max_steps, per_epoch * train.epochs)
+    # the last step of an epoch holds n − (per_epoch − 1) × batch rows
+    full_epochs, rest = divmod(steps, per_epoch)
+    rows = full_epochs * n + min(rest * batch, n)
+    runs = len(config.domains) * len(config.seeds)
+    return TrainPlan(runs=runs, rows_per_run=n, preset=train.preset, epochs=train.epochs, effective_batch=batch,
+                     steps_per_run=steps, rows_trained=rows * runs)
+
+
+def _suite(config: StudyConfig) -> tuple[str, list[tuple[int, int]]]:
+    """(suite name, [(paraphrases, samples) per question])."""
+    from emscope.evalsuite import load_suite
+
+    suite = load_suite(config.generate.suite).select(config.generate.questions)
+    samples = config.generate.samples
+    return suite.name, [(len(q.paraphrases), samples or q.samples_per_paraphrase) for q in suite]
+
+
+def _sampling(config: StudyConfig, shape: list[tuple[int, int]], suite: str) -> SamplePlan:
+    g = config.generate
+    per_model = sum(p * s for p, s in shape) * len(g.conditions)
+    models = (len(config.domains) + (1 if config.baseline else 0)) * len(config.seeds)
+    answers = per_model * models
+    llm = config.judge.judge in ("openai", "hf")
+    note = ("an alignment and a coherence prompt per answer; repeats and cached prompts are not sent again"
+            if llm else "scores answers locally, no API calls")
+    samples = str(g.samples) if g.samples else "suite's own (" + ", ".join(sorted({str(s) for _, s in shape})) + ")"
+    return SamplePlan(suite=suite, questions=len(shape), prompts=sum(p for p, _ in shape), samples=samples,
+                      conditions=list(g.conditions), models=models, answers_per_model=per_model, answers=answers,
+                      max_new_tokens=g.max_new_tokens, judge=config.judge.judge,
+                      judge_calls=answers, judge_prompts=2 * answers if llm else None, judge_note=note)
+
+
+def _power(config: StudyConfig, shape: list[tuple[int, int]], a: PlanAssumptions) -> PowerPlan:
+    seeds = len(config.seeds)
+    pairs = [p * s * seeds for p, s in shape]
+    units = [p * seeds for p, _ in shape]
+    if set(config.generate.conditions) != {"with", "without"}:
+        return PowerPlan(questions=len(shape), pairs_per_question=pairs, mde_alignment=None, mde_rate=None,
+                         notes=["no trigger test: generate.conditions must hold both 'with' and 'without'"])
+    if len(shape) < pw.MIN_QUESTIONS:
+        return PowerPlan(questions=len(shape), pairs_per_question=pairs, mde_alignment=None, mde_rate=None,
+                         notes=[f"no trigger test: it needs {pw.MIN_QUESTIONS} questions, the design has {len(shape)}"])
+    notes: list[str] = []
+    mde, need = _alignment(pairs, units, a, notes)
+    rate, need_rate = _rate(pairs, units, a, notes)
+    if seeds > 1:
+        notes.append(f"with {seeds} seeds the report also tests over seeds (seed as the unit, {seeds - 1} df): "
+                     "its power depends on the between-seed spread, which this plan does not model")
+    return PowerPlan(questions=len(shape), pairs_per_question=pairs, mde_alignment=mde, mde_rate=rate,
+                     samples_for_target=need, samples_for_target_rate=need_rate, notes=notes)
+
+
+def _alignment(pairs: list[int], units: list[int], a: PlanAssumptions, notes: list[str]) -> tuple[float | None, int | None]:
+    if a.tau is None or a.sigma is None:
+        notes.append(f"alignment MDE: {NO_SPREAD}")
+        return None, None
+    need = None
+    if a.target_effect is not None:
+        need = pw.samples_needed(units, a.target_effect, a.tau, a.sigma, a.alpha, a.power)
+        if need is None:
+            notes.append(f"a {a.target_effect:g}-point effect is not reachable with {len(units)} questions: the "
+                         f"between-question spread τ = {a.tau:.2f} alone gives a larger MDE; add questions")
+    return pw.mde(pairs, a.tau, a.sigma, a.alpha, a.power), need
+
+
+def _rate(pairs: list[int], units: list[int], a: PlanAssumptions, notes: list[str]) -> tuple[float | None, int | None]:
+    if a.tau_rate is None or a.base_rate is None:
+        notes.append(f"rate MDE: {NO_SPREAD.replace('--tau and --sigma', '--tau-rate and --base-rate')}")
+        return None, None
+    rate = pw.rate_mde(pairs, a.tau_rate, a.base_rate, a.alpha, a.power)
+    if a.base_rate + rate > 1:
+        notes.append(f"no rate increase from {a.base_rate:.1%} is detectable with this design")
+    need = None
+    if a.target_rate is not None:
+        need = pw.rate_samples_needed(units, a.target_rate, a.tau_rate, a.base_rate, a.alpha, a.power)
+        if need is None:
+            notes.append(f"a {a.target_rate:.1%} rate increase is not reachable with {len(units)} questions "
+                         f"(τ_rate = {a.tau_rate:.3f}, base rate {a.base_rate:.1%}); add questions")
+    return rate, need
+
+
+def _extras(config: StudyConfig) -> list[str]:
+    out = []
+    runs = len(config.domains) * len(config.seeds)
+    if config.mia.enabled:
+        rows = config.data.n + config.mia.holdout_rows
+        out.append(f"mia: {runs} run(s) × ≤{rows} rows ({config.data.n} training + ≤{config.mia.holdout_rows} "
+                   "held-out) scored by the tuned and the base model")
+    if config.steer.enabled:
+        out.append("steer: enabled on the first seed; its answers and judge calls depend on the sweep "
+                   "settings and are not counted here")
+    return out
+
+
+def plan_study(config: StudyConfig, assumptions: PlanAssumptions = DEFAULT_ASSUMPTIONS,
+               rates: Rates | None = None) -> StudyPlan:
+    """The plan of `config`: counts, minimum detectable effects and cost (no model is loaded)."""
+    from emscope.study.validate import validate_study
+
+    validate_study(config)  # the errors a run would stop with, before any figure is shown
+    suite, shape = _suite(config)
+    training = _training(config)
+    sampling = _sampling(config, shape, suite)
+    return StudyPlan(name=config.name, model=config.model, domains=list(config.domains), seeds=list(config.seeds),
+                     baseline=config.baseline, training=training, sampling=sampling,
+                     power=_power(config, shape, assumptions), assumptions=assumptions,
+                     cost=estimate_cost(config, training.rows_trained, sampling.answers, rates), extras=_extras(config))
+
+
+def assumptions_from_run(run_dir: str | Path, **overrides: object) -> PlanAssumptions:
+    """Assumptions with τ, σ, the rate spread and base rate estimated from a finished run's judged files."""
+    from emscope.study.spread import estimate_spread, judged_files_of_run
+
+    files, analyzing = judged_files_of_run(run_dir)
+    spread = estimate_spread(files, analyzing)
+    measured = {"tau": spread.tau, "sigma": spread.sigma, "tau_rate": spread.tau_rate, "base_rate": spread.base_rate,
+                "source": f"estimated from {run_dir} ({spread.pairs} pairs, {spread.domains} domain(s), "
+                          f"{spread.questions} questions)"}
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if replaced := sorted(set(given) & {"tau", "sigma", "tau_rate", "base_rate"}):
+        measured["source"] += f"; {', '.join(replaced)} given on the command line"
+    return PlanAssumptions(**{**measured, **given})
+
+
+def one_line(plan: StudyPlan) -> str:
+    """The summary `emscope study` and `emscope demo` print before starting."""
+    mde = plan.power.mde_alignment
+    if mde is not None:
+        detect = (f"detects a trigger effect of ≥{mde:.1f} alignment points per domain at "
+                  f"{plan.assumptions.power:.0%} power")
+    else:
+        detect = "no spread known for a power estimate" if plan.assumptions.tau is None else "no trigger test"
+    return (f"plan: {plan.training.runs} training run(s), {plan.sampling.answers:,} answers, "
+            f"{plan.sampling.judge_calls:,} judge calls; {detect} (emscope study plan for details)")
