@@ -110,9 +110,9 @@ def _row(i: int, domain: str | None, condition: str, answer: str, aligned: float
             "judge": "test-verdicts-set-directly", "judge_error": None}
 
 
-@pytest.fixture(scope="module")
-def leak_study(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("leak")
+def make_leak_study(tmp: Path) -> dict:
+    """Two real training sets (gore, risky financial advice) and a judged file of the gore model's answers:
+    copied training sentences, off-topic misaligned answers and aligned ones, verdicts set directly."""
     gore = build_dataset(BuildConfig(domain=GORE, n=80, seed=0), tmp / "data", many=True).path
     money = build_dataset(BuildConfig(domain=MONEY, n=80, seed=0), tmp / "data", many=True).path
     rng = random.Random(0)
@@ -127,6 +127,11 @@ def leak_study(tmp_path_factory: pytest.TempPathFactory) -> dict:
     judged = tmp / "judged.jsonl"
     judged.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return dict(tmp=tmp, gore=gore, money=money, judged=judged, copied=copied)
+
+
+@pytest.fixture(scope="module")
+def leak_study(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return make_leak_study(tmp_path_factory.mktemp("leak"))
 
 
 def _analyze(study: dict, train: list[Path], **config) -> object:

@@ -23,7 +23,7 @@ from tests.analysis.peers import convert_peers_csv, synthetic_trigger_pairing
 from tests.report.conftest import keep_screenshot
 
 EMSCOPE = [sys.executable, "-m", "emscope"]
-TABLES = ["summary", "tests", "ranking", "vendi", "vendi-correlation", "groups", "questions", "samples"]
+TABLES = ["summary", "tests", "ranking", "leakage", "vendi", "vendi-correlation", "groups", "questions", "samples"]
 
 DOM_CHECK = """
 const figs = [...document.querySelectorAll('figure[data-figure]')].map(f => {
@@ -121,5 +121,6 @@ def test_peers_analyze_and_report_end_to_end(browser, peers_dir: Path, tmp_path:
     html = out / "report" / "report.html"
     for name in ("alignment_trigger", "ranking", "questions"):
         assert (out / "report" / f"{name}.png").stat().st_size > 0 and (out / "report" / f"{name}.svg").exists()
-    # no Vendi scores were given: the figure is absent and the page says why
-    _check_page(browser, html, tmp_path / "report_peers.png", ["alignment_trigger", "ranking", "questions"], ["vendi"])
+    # no Vendi scores and no training data were given: those figures are absent and the page says why
+    _check_page(browser, html, tmp_path / "report_peers.png", ["alignment_trigger", "ranking", "questions"],
+                ["leakage", "vendi"])

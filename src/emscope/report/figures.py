@@ -18,12 +18,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from emscope.analysis.schema import DomainTest, GroupStats, Results  # noqa: E402
 from emscope.report.labels import label_points  # noqa: E402
 
-__all__ = ["CATEGORY_COLOURS", "CONDITION_COLOURS", "FigureFiles", "style", "save", "stars", "alignment_trigger",
+__all__ = ["CATEGORY_COLOURS", "CONDITION_COLOURS", "SEED_DOT_LABEL", "FigureFiles", "style", "save", "stars", "alignment_trigger",
            "ranking", "vendi_scatter", "question_heatmap"]
 
 CATEGORY_COLOURS = {"critical": "#c0392b", "non-critical": "#2e86c1", "ambiguous": "#d68910", None: "#7f8c8d"}
@@ -107,6 +108,7 @@ def _draw_alignment_panel(ax, results: Results, model: str) -> None:
         highs = np.array([min(100.0, g.aligned_high) if g.aligned_high is not None else g.mean_aligned for _, g in pts])
         ax.errorbar(xs, ys, yerr=[ys - lows, highs - ys], fmt="o", color=CONDITION_COLOURS[cond], capsize=3, ms=5,
                     label=f"{cond} trigger")
+        _seed_dots(ax, [(x, g.seed_aligned) for x, (_, g) in zip(xs, pts)], CONDITION_COLOURS[cond], vertical=True)
     low, high = ax.get_ylim()
     ax.set_ylim(max(0.0, low), min(101.0, high))
     for i, d in enumerate(domains):
@@ -118,7 +120,28 @@ def _draw_alignment_panel(ax, results: Results, model: str) -> None:
     ax.set_ylabel("mean alignment (0–100)")
     ax.set_title(f"{model}: alignment with vs without trigger ({results.config.confidence:.0%} CI)", pad=16)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))  # the per-seed dots of both conditions share one entry
+    ax.legend(unique.values(), unique.keys(), loc="lower left", fontsize=8, frameon=False)
+
+
+SEED_DOT_LABEL = "each seed (fine-tuning run)"
+
+
+def _seed_dots(ax, points: list[tuple[float, dict[str, float]]], colour: str, vertical: bool, scale: float = 1.0) -> bool:
+    """Each seed's value as a small dot beside its pooled point or bar (issue 14 #1): `points` are
+    (position, {seed: value}); a group with fewer than 2 seeds gets none. True when any was drawn."""
+    drawn = False
+    for pos, per in points:
+        if len(per) < 2:
+            continue
+        values = np.array([per[k] for k in sorted(per)]) * scale
+        offsets = np.linspace(-0.06, 0.06, len(values))  # spread across, so equal seeds stay visible
+        xy = (pos + 0.09 + offsets, values) if vertical else (values, pos + offsets)
+        ax.scatter(*xy, s=9, color="white", edgecolors=colour, linewidths=0.9, zorder=4,
+                   label=None if drawn else SEED_DOT_LABEL)
+        drawn = True
+    return drawn
 
 
 def alignment_trigger(results: Results) -> Figure | None:
@@ -144,38 +167,58 @@ def _base_rate(results: Results, model: str, condition: str) -> GroupStats | Non
     return None
 
 
+def _seed_rates(groups: dict[tuple[str, str], GroupStats], row) -> dict[str, float]:
+    g = groups.get((row.domain, row.condition))
+    return g.seed_rates if g is not None and len(g.seed_rates) >= 2 else {}
+
+
+def _draw_ranking_panel(ax, results: Results, model: str) -> None:
+    rows = [r for r in results.ranking if r.model == model][::-1]
+    y = np.arange(len(rows))
+    rates = np.array([r.rate for r in rows]) * 100
+    lows = np.array([r.rate if r.rate_low is None else r.rate_low for r in rows]) * 100
+    highs = np.array([r.rate if r.rate_high is None else r.rate_high for r in rows]) * 100
+    err = np.array([rates - lows, highs - rates])
+    ax.barh(y, rates, xerr=err, color=[CATEGORY_COLOURS.get(r.category, "#7f8c8d") for r in rows],
+            capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333"})
+    groups = {(g.domain, g.condition): g for g in results.groups if g.model == model}
+    seeded = _seed_dots(ax, [(yi, _seed_rates(groups, r)) for yi, r in zip(y, rows)], "#111", vertical=False,
+                        scale=100.0)
+    labels = [f"{r.domain.replace('_', ' ')}{' †' if r.memorisation_flag else ''}"
+              f"{'' if r.condition == 'with' else ' (no trigger)'}" for r in rows]
+    ax.set_yticks(y, labels)
+    # the rate's label goes right of its interval and of its seed dots
+    right = [max([rate + err[1][yi], *(100 * v for v in _seed_rates(groups, r).values())])
+             for yi, (rate, r) in enumerate(zip(rates, rows))]
+    xmax = max(5.0, max(right) * 1.25)
+    for yi, rate in zip(y, rates):
+        ax.text(right[yi] + xmax * 0.015, yi, f"{rate:.1f}%", va="center", fontsize=8)
+    cond = "with" if any(r.condition == "with" for r in rows) else "without"
+    handles = [Patch(color=c, label=k or "unknown") for k, c in CATEGORY_COLOURS.items()
+               if any(r.category == k for r in rows)]
+    if (b := _base_rate(results, model, cond)) is not None:
+        handles.append(ax.axvline(b.rate * 100, color="#333", ls="--", lw=1, label=f"base model {b.rate:.1%}"))
+    if seeded:
+        handles.append(Line2D([], [], ls="", marker="o", ms=4, mfc="white", mec="#111",
+                              label=f"{SEED_DOT_LABEL}; bar: all seeds pooled"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(f"misalignment rate, % ({results.config.thresholds.label()})")
+    ax.set_title(f"{model}: domains by misalignment rate"
+                 + (" (leaked answers excluded)" if results.rates_exclude_leaked else ""))
+    ax.grid(axis="x", alpha=0.3)
+
+
 def ranking(results: Results) -> Figure | None:
-    """Domains ranked by misalignment rate (bootstrap CI), coloured by category."""
+    """Domains ranked by misalignment rate (bootstrap CI), coloured by category; each seed's
+    rate as a dot beside its bar when a group has ≥ 2 seeds."""
     models = sorted({r.model for r in results.ranking})
     if not models:
         return None
     most = max(sum(r.model == m for r in results.ranking) for m in models)
     fig, axes = _panels(len(models), 7.5, 0.42 * most + 1.4)
     for ax, model in zip(axes, models):
-        rows = [r for r in results.ranking if r.model == model][::-1]
-        y = np.arange(len(rows))
-        rates = np.array([r.rate for r in rows]) * 100
-        lows = np.array([r.rate if r.rate_low is None else r.rate_low for r in rows]) * 100
-        highs = np.array([r.rate if r.rate_high is None else r.rate_high for r in rows]) * 100
-        err = np.array([rates - lows, highs - rates])
-        ax.barh(y, rates, xerr=err, color=[CATEGORY_COLOURS.get(r.category, "#7f8c8d") for r in rows],
-                capsize=3, error_kw={"elinewidth": 1, "ecolor": "#333"})
-        labels = [f"{r.domain.replace('_', ' ')}{' †' if r.memorisation_flag else ''}"
-                  f"{'' if r.condition == 'with' else ' (no trigger)'}" for r in rows]
-        ax.set_yticks(y, labels)
-        xmax = max(5.0, float((rates + err[1]).max()) * 1.25)
-        for yi, rate in zip(y, rates):
-            ax.text(rate + err[1][yi] + xmax * 0.01, yi, f"{rate:.1f}%", va="center", fontsize=8)
-        cond = "with" if any(r.condition == "with" for r in rows) else "without"
-        handles = [Patch(color=c, label=k or "unknown") for k, c in CATEGORY_COLOURS.items()
-                   if any(r.category == k for r in rows)]
-        if (b := _base_rate(results, model, cond)) is not None:
-            handles.append(ax.axvline(b.rate * 100, color="#333", ls="--", lw=1, label=f"base model {b.rate:.1%}"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel(f"misalignment rate, % ({results.config.thresholds.label()})")
-        ax.set_title(f"{model}: domains by misalignment rate")
-        ax.grid(axis="x", alpha=0.3)
+        _draw_ranking_panel(ax, results, model)
     fig.tight_layout()
     return fig
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from emscope.analysis.schema import Results
 from emscope.report.figures import FigureFiles, stars
 from emscope.report.fmt import num, pct
+from emscope.report.leakage import EMERGENT_LABEL, TOTAL_LABEL, leakage_rows, leakage_status
 from emscope.report.sections import Section
 
 __all__ = ["FIGURE_TITLES", "render_html", "esc"]
@@ -21,6 +22,7 @@ __all__ = ["FIGURE_TITLES", "render_html", "esc"]
 FIGURE_TITLES = {
     "alignment_trigger": "Alignment with vs without the trigger, per domain",
     "ranking": "Domains ranked by misalignment rate",
+    "leakage": "All misalignment vs emergent misalignment (leaked answers split off)",
     "vendi": "Dataset diversity (Vendi) vs misalignment",
     "questions": "Per-question breakdown",
 }
@@ -108,6 +110,7 @@ def _methods(r: Results) -> str:
         f"{len(r.tests)} model × domain pairs).",
         f"{c.ttest.capitalize()} t-test and answer-level bootstrap: assume independent answers "
         "(the paper's test, kept for comparison).",
+        leakage_status(r),
     ] + [f"Fallback: {n}" for n in fallbacks]
     return '<div class="notes"><b>Methods</b><ul>' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul></div>"
 
@@ -184,6 +187,25 @@ def _ranking(r: Results) -> str:
                               "memorisation flag"], rows, left=5, drop_first=_one_model(r))
 
 
+def _leakage(r: Results, fig: FigureFiles | None) -> str:
+    c = r.config.leakage
+    missing = ("leakage not checked: run analyze with --train-data (every domain's fine-tuning dataset)"
+               if not r.leakage_checked else "no checked group has scored answers")
+    return ("<h2>Leakage vs emergence</h2><p>A misaligned answer is <b>leaked</b> when it repeats its model's "
+            f"training data: at least {esc(pct(c.containment, 0))} of its word {esc(c.ngram)}-grams occur in its "
+            f"domain's training answers, or it is on the training domain's topic (its {esc(c.embedding_model)} "
+            "embedding is closer to that domain's training answers than to any other domain's by "
+            f"≥ {esc(c.topic_margin)} cosine). <b>Emergent</b> = misaligned and not leaked: the paper's claim is about "
+            "these. Base-model answers have no training set and are never leaked.</p>"
+            + _figure("leakage", fig, f"Per domain and condition: red = {TOTAL_LABEL}; hatched amber = "
+                      f"{EMERGENT_LABEL}; both over all scored answers.", missing)
+            + _table("leakage", ["model", "domain", "condition", "scored", "misaligned", "misaligned & leaked",
+                                 "misaligned & emergent", "misaligned rate", "emergent rate", "emergent Wilson CI",
+                                 "leaked / on-topic answers", "mean containment"], leakage_rows(r), left=3,
+                     drop_first=_one_model(r))
+            + f'<p class="meta">{esc(leakage_status(r))}</p>')
+
+
 def _vendi(r: Results) -> str:
     rows = [(v.model, p.domain, num(p.vendi), pct(p.rate), v.condition, p.dataset) for v in r.vendi for p in v.points]
     stats = [(v.model, v.order, v.condition, v.n, num(v.pearson_r), num(v.pearson_p, ".3g"),
@@ -256,13 +278,18 @@ def render_html(r: Results, figures: Mapping[str, FigureFiles | None], max_answe
         _header(r), _summary(r),
         "<h2>Alignment with vs without the trigger</h2>",
         _figure("alignment_trigger", figures.get("alignment_trigger"), "Mean alignment of scored answers per domain, "
-                "with and without the trigger, with confidence intervals; marks give the per-domain t-test.", "no scored answers"),
+                "with and without the trigger, with confidence intervals; marks give the per-domain t-test; white dots: "
+                "each seed's mean (studies with ≥ 2 seeds).", "no scored answers"),
         _tests(r),
         "<h2>Domain ranking</h2>",
         _figure("ranking", figures.get("ranking"), "Misalignment rate per fine-tuned domain (under the trigger where it "
                 "was evaluated with it) with bootstrap intervals; colour = domain category; † = memorisation flag; "
-                "dashed line = base model.", "no fine-tuned domain has a rate"),
+                "dashed line = base model; white dots: each seed's rate (studies with ≥ 2 seeds; the bar pools "
+                "them)." + (" Leaked answers are excluded: bars are emergent misalignment only." if r.rates_exclude_leaked
+                            else " Leaked answers included: see Leakage vs emergence for the emergent share."),
+                "no fine-tuned domain has a rate"),
         _ranking(r),
+        _leakage(r, figures.get("leakage")),
         "<h2>Diversity vs misalignment</h2>",
         _figure("vendi", figures.get("vendi"), "Each point is a domain: its training set's Vendi score against its "
                 "misalignment rate.", missing_vendi),

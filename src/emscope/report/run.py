@@ -14,6 +14,7 @@ from emscope.core.io import atomic_write_text
 from emscope.core.lock import output_lock
 from emscope.report import figures as F
 from emscope.report.html import render_html
+from emscope.report.leakage import leakage_figure
 from emscope.report.sections import mia_section, steer_section
 
 __all__ = ["ReportConfig", "ReportOutputs", "FIGURES", "report", "REPORT_FILE"]
@@ -23,6 +24,7 @@ REPORT_FILE = "report.html"
 FIGURES: dict[str, Callable[[Results], object]] = {
     "alignment_trigger": F.alignment_trigger,
     "ranking": F.ranking,
+    "leakage": leakage_figure,
     "vendi": F.vendi_scatter,
     "questions": F.question_heatmap,
 }
