@@ -21,8 +21,9 @@ from emscope.study.cost import CostPlan, Rates, estimate_cost
 __all__ = ["PlanAssumptions", "DEFAULT_ASSUMPTIONS", "TrainPlan", "SamplePlan", "PowerPlan", "StudyPlan",
            "plan_study", "assumptions_from_run", "one_line"]
 
-# Not measured yet: the demo run these defaults are to come from has not finished (None: the
-# plan asks for --tau/--sigma or --from-run instead of assuming a number).
+# Not measured yet: the demo run these defaults are to come from had not finished (None: the
+# plan asks for --tau/--sigma or --from-run instead of assuming a number). To fill them: docs/plan.md,
+# "Where τ and σ come from" (emscope study plan --profile demo --from-run runs/demo).
 DEFAULT_TAU: float | None = None
 DEFAULT_SIGMA: float | None = None
 DEFAULT_TAU_RATE: float | None = None
