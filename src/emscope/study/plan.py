@@ -141,7 +141,8 @@ def _suite(config: StudyConfig) -> tuple[str, list[tuple[int, int]]]:
 
     suite = load_suite(config.generate.suite).select(config.generate.questions)
     samples = config.generate.samples
-    return suite.name, [(len(q.paraphrases), samples or q.samples_per_paraphrase) for q in suite]
+    return suite.name, [(len(q.paraphrases), samples if samples is not None else q.samples_per_paraphrase)
+                        for q in suite]
 
 
 def _sampling(config: StudyConfig, shape: list[tuple[int, int]], suite: str) -> SamplePlan:
