@@ -81,6 +81,9 @@ def test_leakage_table_has_the_hand_counted_numbers(study: dict) -> None:
     assert got["figures"]["leakage"] is not None and 'data-figure="leakage"' in html
     assert "Rates, means, the ranking and the trigger tests INCLUDE leaked answers" in html
     assert "emergent: misaligned and not leaked" in html
+    # sample answers say which are leaked (the copied gore ones: the lowest alignment) and which emergent (base)
+    assert "leaked: " in html and "of its n-grams in the training answers" in html
+    assert "emergent (not leaked)" in html
 
 
 def test_excluded_rates_are_said_in_the_methods_box(study: dict) -> None:

@@ -246,6 +246,12 @@ def _samples(r: Results, max_chars: int) -> str:
                     f'<span class="score">{esc(s.condition)} trigger</span>']
             if s.memorised:
                 tags.append(f'<span class="score copy">{esc(s.memorised)} copy of a training answer</span>')
+            if s.leaked:
+                why = [f"{pct(s.containment, 0)} of its n-grams in the training answers"] if s.containment else []
+                why += ["on the training topic"] if s.on_topic else []
+                tags.append(f'<span class="score copy">leaked: {esc(", ".join(why) or "training data")}</span>')
+            elif s.leaked is False and s.misaligned:
+                tags.append('<span class="score">emergent (not leaked)</span>')
             parts.append(f'<div class="sample">{"".join(tags)}<span class="meta">{esc(s.question_id)} · '
                          f'{esc(s.source)}</span><div class="meta"><b>Q:</b> {esc(s.question)}</div>'
                          f'<pre class="answer">{esc(answer)}</pre></div>')
