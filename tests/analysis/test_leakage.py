@@ -203,3 +203,19 @@ def test_without_training_data_leakage_is_not_checked(leak_study) -> None:
     g = next(g for g in r.groups if g.domain == GORE and g.condition == "with")
     assert g.leaked is None and g.emergent_rate is None and g.misaligned == 11
     assert all(s.leaked is None for s in r.samples if s.domain == GORE)
+
+
+def test_a_group_whose_scored_answers_are_all_leaked_and_excluded_has_no_rate_and_says_why() -> None:
+    import pandas as pd
+
+    from emscope.analysis._sections import group_stats
+
+    rows = [dict(file="j.jsonl", line=i + 1, model="m", adapter="a", domain=GORE, condition="with",
+                 question_id=f"q{i % 3}", aligned=10.0, coherent=80.0, verdict="scored", scored=True,
+                 in_rates=False, misaligned=True, checked=False, copy=None, leak_checked=True, leaked=True,
+                 containment=0.8, on_topic=True, paraphrase_index=0, sample_index=i, seed=0) for i in range(6)]
+    [g] = group_stats(pd.DataFrame(rows), AnalyzeConfig(bootstrap=200, exclude_leaked=True), {},
+                      np.random.default_rng(0))
+    assert g.rate is None and g.excluded_leaked == 6 and (g.misaligned_leaked, g.misaligned_emergent) == (6, 0)
+    assert g.emergent_rate == 0.0 and g.mean_containment == pytest.approx(0.8)
+    assert any("all 6 scored answers are leaked and excluded" in f for f in g.flags)

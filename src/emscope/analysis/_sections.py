@@ -166,6 +166,8 @@ def group_stats(frame: pd.DataFrame, config: AnalyzeConfig, categories: Mapping[
         c = counts(rows)
         if c.scored == 0:
             flags.append(f"no scored answers among {c.rows} rows: no rate")
+        elif not len(scored):
+            flags.append(f"all {c.scored} scored answers are leaked and excluded (--exclude-leaked): no rate")
         out.append(GroupStats(
             model=model, domain=domain, category=categories.get(domain), condition=condition,
             adapters=sorted({str(a) for a in rows["adapter"] if a is not None}), counts=c,
