@@ -294,3 +294,15 @@ def test_without_a_spread_the_plan_says_what_to_give() -> None:
 def test_one_line_summary() -> None:
     line = one_line(plan_study(study_from_dict({"profile": "demo"}), PlanAssumptions(tau=2.0, sigma=20.0)))
     assert line.startswith("plan: 3 training run(s), 480 answers, 480 judge calls; detects")
+
+
+def test_study_and_demo_print_the_plan_before_starting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import emscope.cli.study as cli_study
+
+    def stop(config: object, run_dir: object) -> None:
+        raise InputError("stopped before running")  # only the lines printed before the run matter here
+
+    monkeypatch.setattr(cli_study, "run_study", stop)
+    result = runner.invoke(app, ["demo"])
+    assert isinstance(result.exception, InputError)
+    assert "plan: 3 training run(s), 480 answers, 480 judge calls" in result.output
