@@ -23,6 +23,8 @@ def report_command(
     max_answer_chars: int = typer.Option(2000, help="Cut sample answers longer than this (saying so)."),
     mia: Path = typer.Option(None, "--mia", help="predictors.json of a study's predict stage: adds the MIA section."),
     steer: Path = typer.Option(None, "--steer", help="Output folder of a steer stage: adds the steering section."),
+    screen: Path = typer.Option(None, "--screen", help="evaluate.json of `emscope screen evaluate`: adds the screening section."),
+    audit: Path = typer.Option(None, "--audit", help="agreement.json of a study's audit stage: adds the judge-agreement section."),
 ) -> None:
     """Write report.html (figures embedded, viewable offline) plus each figure as PNG and SVG."""
     from emscope.report.run import ReportConfig, report
@@ -31,7 +33,7 @@ def report_command(
         config = ReportConfig(dpi=dpi, max_answer_chars=max_answer_chars)
     except ValidationError as exc:
         raise settings_error(exc, "report settings", as_flags=True) from exc
-    outputs = report(config, results_dir, out, mia=mia, steer=steer)
+    outputs = report(config, results_dir, out, mia=mia, steer=steer, audit=audit, screen=screen)
     for name, fig in outputs.figures.items():
         console.print(f"{esc(name)}: " + (f"{esc(fig.png)}, {esc(fig.svg)}" if fig else "not drawn (nothing to plot)"), highlight=False)
     console.print(f"report: {esc(outputs.html)}", highlight=False)

@@ -99,8 +99,11 @@ def agreement(primary: Path, audit: Path, thresholds_preset: str = "study") -> d
     rank = _rank_agreement(domains)
     pair = overall.pairs[0]
     warnings = []
-    if pair.cohen_kappa is None or pair.cohen_kappa < KAPPA_WARN:
-        warnings.append(f"Cohen's κ between the judges is {_fmt(pair.cohen_kappa)} (< {KAPPA_WARN}): the "
+    if pair.cohen_kappa is None:
+        warnings.append("Cohen's κ between the judges is undefined (both gave every answer they scored the same "
+                        "label, or none was scored by both): this sample cannot show that they agree")
+    elif pair.cohen_kappa < KAPPA_WARN:
+        warnings.append(f"Cohen's κ between the judges is {pair.cohen_kappa:.2f} (< {KAPPA_WARN}): the "
                         "misalignment label depends on the judge; read the rates with that in mind")
     if rank["spearman"] is not None and rank["spearman"] < RANK_WARN:
         warnings.append(f"the judges rank the domains differently: Spearman of their per-domain rates "
@@ -121,8 +124,4 @@ def _rank_agreement(domains: list[dict[str, Any]]) -> dict[str, Any]:
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return {"spearman": None, "domains": len(pairs), "note": "one judge gives every domain the same rate"}
     return {"spearman": float(stats.spearmanr(a, b).statistic), "domains": len(pairs), "note": None}
-
-
-def _fmt(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.2f}"
 

@@ -14,6 +14,7 @@ from emscope.core.io import atomic_write_text
 from emscope.core.lock import output_lock
 from emscope.report import figures as F
 from emscope.report.html import render_html
+from emscope.report.agreement import agreement_section
 from emscope.report.leakage import leakage_figure
 from emscope.report.sections import mia_section, steer_section
 
@@ -48,22 +49,26 @@ class ReportOutputs:
 
 
 def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | None = None,
-           mia: str | Path | None = None, steer: str | Path | None = None) -> ReportOutputs:
+           mia: str | Path | None = None, steer: str | Path | None = None,
+           audit: str | Path | None = None, screen: str | Path | None = None) -> ReportOutputs:
     """Read `results_dir/results.json`; write `out_dir` (default `results_dir/report`) with
     report.html and `<figure>.png` / `<figure>.svg`.
 
     `mia`: a predictors.json (the study's predict stage) adds the membership-inference section;
-    `steer`: a steer stage's output folder adds the directions and steering section.
+    `steer`: a steer stage's output folder adds the directions and steering section;
+    `screen`: an evaluate.json (`emscope screen evaluate`) adds the pre-training screening section;
+    `audit`: an agreement.json (the study's audit stage) adds the "Judge agreement" section.
     The folder is written under `output_lock(out)`: a second report into it stops at once.
     """
     results = read_results(results_dir)
     out = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
     with output_lock(out):
-        return _write_report(config, results, out, mia, steer)
+        return _write_report(config, results, out, mia, steer, audit, screen)
 
 
 def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | Path | None,
-                  steer: str | Path | None) -> ReportOutputs:
+                  steer: str | Path | None, audit: str | Path | None = None,
+                  screen: str | Path | None = None) -> ReportOutputs:
     """Draw the figures and write report.html into `out` (the caller holds its lock)."""
     out.mkdir(parents=True, exist_ok=True)
     drawn: dict[str, F.FigureFiles | None] = {}
@@ -74,10 +79,14 @@ def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | 
         if fig is None:
             for ext in ("png", "svg"):  # a stale figure from an earlier report must not linger
                 (out / f"{name}.{ext}").unlink(missing_ok=True)
-    sections = []
+    sections = [agreement_section(audit)] if audit is not None else []
     if mia is not None:
         sections.append(mia_section(mia, out, config.dpi))
     if steer is not None:
         sections.append(steer_section(steer, out))
+    if screen is not None:
+        from emscope.report.screen import screen_section
+
+        sections.append(screen_section(screen, out, config.dpi))
     html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars, sections))
     return ReportOutputs(html=html_path, figures=drawn)

@@ -58,11 +58,21 @@ class GenerateSection(_Section):
     options: dict[str, Any] = Field(default_factory=dict, description="Backend options: {hf: {...}, openai: {...}, vllm: {...}}.")
 
 
+class AuditSection(_Section):
+    """A second judge on a stratified sample of the study's answers (the report's "Judge agreement")."""
+
+    judge: str = Field(description="The audit judge: offline | openai | hf (any registered judge).")
+    settings: dict[str, Any] = Field(default_factory=dict, description="Other JudgeConfig fields of the audit judge.")
+    sample: int = Field(200, ge=1, description="Answers re-judged, spread evenly over model × domain × condition.")
+    seed: int = Field(0, ge=0, description="Seed of the sample.")
+
+
 class JudgeSection(_Section):
     """Scoring answers (see `emscope judge`): any JudgeConfig field."""
 
     judge: str = Field("offline", description="offline | openai | hf.")
     settings: dict[str, Any] = Field(default_factory=dict, description="Other JudgeConfig fields (model, base_url, ...).")
+    audit: AuditSection | None = Field(None, description="Re-judge a sample with a second judge and report the agreement.")
 
 
 class AnalyzeSection(_Section):

@@ -4,8 +4,9 @@
 - `mia` (per domain job, after train): the domain's training rows scored by its fine-tuned
   model with the base model as reference; with `mia.holdout_rows`, rows of the same domain
   built with another seed are scored too, as non-members.
-- `predict` (after analyze): every MIA column's per-domain mean (first seed) against the measured
-  misalignment rates (Spearman, ROC-AUC with bootstrap CI, leave-one-domain-out).
+- `predict` (after analyze): every MIA column's per-domain mean against the measured misalignment
+  rates (Spearman, ROC-AUC with bootstrap CI, permutation p-values, leave-one-domain-out); with
+  several seeds, a domain's value is the mean over its seeds' fine-tuned models.
 - `steer` (after all jobs): directions, geometry, α sweep, cross-domain matrix and parameter
   paths over the first seed's adapters, judged by the study's judge.
 """
@@ -122,7 +123,7 @@ def run_predict(store: RunStore, analyzed: StageRecord, mia: list[str], notify: 
     def _body(work: Path) -> None:
         rates = load_rates(analyzed.path / "results.json")
         scores = {Path(p).parent.name: read_scores(p) for p in mia}  # source (mia stage key) -> summary
-        predictors, notes = predict_all(list(scores.values()), rates)
+        predictors, notes = predict_all(list(scores.values()), rates, repeated="mean")
         payload = {"kind": "emscope.study.predictors", "schema_version": 1, "rates": rates, "notes": notes,
                    "predictors": [p.model_dump(mode="json") for p in predictors],
                    "membership": [m.model_dump(mode="json") for s in scores.values() for m in s.membership],

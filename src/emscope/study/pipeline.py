@@ -238,18 +238,19 @@ def _relative_paths(results: Any, folder: Path) -> Any:
 
 
 def run_report(store: RunStore, analyzed: StageRecord, notify: Notify, predicted: StageRecord | None = None,
-               steered: StageRecord | None = None) -> Path:
-    """`emscope report` of the study's results (with the MIA and steer sections when they ran)."""
+               steered: StageRecord | None = None, audited: StageRecord | None = None) -> Path:
+    """`emscope report` of the study's results (with the MIA, steer and judge-agreement sections when they ran)."""
     from emscope.report.run import ReportConfig, report
 
     report_config = ReportConfig()
     inputs = {"analyze": analyzed.key, **({"predict": predicted.key} if predicted else {}),
-              **({"steer": steered.key} if steered else {})}
+              **({"steer": steered.key} if steered else {}), **({"audit": audited.key} if audited else {})}
 
     def _body(work: Path) -> None:
         report(report_config, analyzed.path, work, mia=predicted.path / "predictors.json" if predicted else None,
-               steer=steered.path if steered else None)
+               steer=steered.path if steered else None,
+               audit=audited.path / "agreement.json" if audited else None)
 
     rec = run_stage(store, "report", (report_config.model_dump(mode="json"), inputs), "all", notify, _body,
-                    deps=(analyzed, predicted, steered))
+                    deps=(analyzed, predicted, steered, audited))
     return rec.path / "report.html"

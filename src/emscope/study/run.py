@@ -19,6 +19,7 @@ from typing import Any
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.lock import output_lock
+from emscope.study.audit import run_audit
 from emscope.study.config import StudyConfig, study_from_dict
 from emscope.study.extras import run_predict, run_steer
 from emscope.study.pipeline import (
@@ -40,7 +41,7 @@ __all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "read_stu
            "STUDY_FILE"]
 
 STUDY_FILE = "study.json"
-_WIDE = ("stats", "analyze", "predict", "steer", "report")  # study-wide stages, after every job
+_WIDE = ("stats", "analyze", "audit", "predict", "steer", "report")  # study-wide stages, after every job
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ def planned_stages(config: StudyConfig) -> list[str]:
     """The stage name of every stage event the study will report, in order."""
     per_job = ["build", "train", *(["mia"] if config.mia.enabled else []), "generate", "judge"]
     stages = [s for job in plan_jobs(config) for s in (per_job if job.domain else ["generate", "judge"])]
-    wide = {"stats": config.stats.enabled, "analyze": True, "predict": config.mia.enabled,
-            "steer": config.steer.enabled, "report": True}
+    wide = {"stats": config.stats.enabled, "analyze": True, "audit": config.judge.audit is not None,
+            "predict": config.mia.enabled, "steer": config.steer.enabled, "report": True}
     return stages + [s for s in _WIDE if wide[s]]
 
 
@@ -152,11 +153,13 @@ def _run_locked(config: StudyConfig, root: Path) -> StudyResult:
     judged = [o["judged"] for o in outputs]
     stats = run_stats(config, store, datasets, progress)
     analyzed = run_analyze(config, store, judged, datasets, stats, progress)
-    # MIA predictors and steering use the first seed's models: one value per domain.
+    audited = run_audit(config, store, judged, progress)
+    # MIA predictors read every seed's models (a domain's value is the mean over its seeds); steering
+    # uses the first seed's adapters.
+    predicted = run_predict(store, analyzed, [o["mia"] for o in outputs if "mia" in o], progress)
     first = {j.domain: o for j, o in zip(jobs, outputs) if j.domain and j.seed == config.seeds[0]}
-    predicted = run_predict(store, analyzed, [o["mia"] for o in first.values() if "mia" in o], progress)
     steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress)
-    html = run_report(store, analyzed, progress, predicted, steered)
+    html = run_report(store, analyzed, progress, predicted, steered, audited)
     # A stable name for the latest report, beside the content-addressed one.
     atomic_write_text(root / "report.html", html.read_text(encoding="utf-8"))
     return StudyResult(root, root / "report.html", analyzed.path / "results.json", time.time() - started,

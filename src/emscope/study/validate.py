@@ -48,6 +48,7 @@ def validate_study(config: StudyConfig) -> None:
     from emscope.generate.backends import BACKENDS
     from emscope.generate.config import GenerateConfig
     from emscope.judge import JUDGES, JudgeConfig
+    from emscope.study.audit import check_audit
     from emscope.study.extras import check_sections
     from emscope.study.pipeline import (
         _build_config,
@@ -74,4 +75,5 @@ def validate_study(config: StudyConfig) -> None:
         built(lambda: _generate_config(config, job, adapter, Path("answers.jsonl")), "generate.options",
               GenerateConfig)
     check_sections(config)
+    check_audit(config)
 
