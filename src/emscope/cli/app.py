@@ -15,7 +15,7 @@ __all__ = ["app", "main", "STAGE_MODULES"]
 
 # One CLI module per stage, in pipeline order; each exposes `register(app)` and joins the
 # CLI by being listed here. Heavy imports stay inside the commands, so startup stays fast.
-STAGE_MODULES = ("data", "models", "train", "generate", "judge", "analyze", "report", "mia", "steer", "study")
+STAGE_MODULES = ("data", "models", "train", "generate", "judge", "analyze", "report", "mia", "steer", "study", "screen")
 
 widen_typer_when_piped()  # --help and usage errors: one line per option, whatever COLUMNS says
 

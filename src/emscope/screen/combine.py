@@ -10,8 +10,11 @@ answers, a row's calibrated risk is
 clipped to [−2, 3] so one extreme column cannot outvote the others. A column whose anchors are
 equal (it does not tell the references apart) is left out, with a note. A row's group risk is the
 mean of its calibrated columns in that group; its combined risk is the mean of its group risks
-(each group weighs the same, however many columns it has); a dataset's risk is the mean of its
-rows' combined risks. mink is reported but not combined (loss and Min-K%++ already carry it).
+(each group weighs the same, however many columns it has). A dataset's group risk is the mean
+of its rows' group risks, over the rows that group scored (the model groups may score a seeded
+sample, config.model_rows), with its standard error s/√n·√((N−n)/(N−1)) (finite-population
+corrected: 0 when every row is scored); a dataset's risk is the mean of its group risks, its
+standard error √(Σ se_g²)/G (groups treated as independent). mink is reported but not combined (loss and Min-K%++ already carry it).
 """
 
 from __future__ import annotations
@@ -84,6 +87,14 @@ def _clip_text(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _se(values: Sequence[Any], population: int) -> float | None:
+    xs = [float(v) for v in values if v is not None and np.isfinite(v)]
+    if len(xs) < 2:
+        return None
+    fpc = np.sqrt(max(population - len(xs), 0) / (population - 1)) if population > 1 else 0.0
+    return float(np.std(xs, ddof=1) / np.sqrt(len(xs)) * fpc)
+
+
 def dataset_summary(path: str, total_rows: int, rows: Sequence[Row], signals: Sequence[dict[str, Any]],
                     misaligned_below: float, top: int) -> DatasetScreen:
     """One dataset's means, judge shares, combined risk and its `top` riskiest rows."""
@@ -95,9 +106,16 @@ def dataset_summary(path: str, total_rows: int, rows: Sequence[Row], signals: Se
                    answer=_clip_text(rows[i].answer),
                    signals={k: v for k, v in signals[i].items() if k != "risk"}) for i in ranked]
     verdicts = Counter(s["judge_verdict"] for s in signals if s.get("judge_verdict"))
+    group_means = {g: _mean([s.get(f"risk_{g}") for s in signals]) for g in groups}
+    group_se = {g: _se([s.get(f"risk_{g}") for s in signals], len(rows)) for g in groups}
+    known = [v for v in group_means.values() if v is not None]
+    ses = [group_se[g] or 0.0 for g, v in group_means.items() if v is not None]
+    model_rows = [s for s in signals if s.get("loss") is not None or s.get("projection") is not None]
     return DatasetScreen(
-        path=path, rows=total_rows, screened=len(rows), risk=_mean([s.get("risk") for s in signals]),
-        risk_groups={g: _mean([s.get(f"risk_{g}") for s in signals]) for g in groups},
+        path=path, rows=total_rows, screened=len(rows), model_screened=len(model_rows),
+        risk=float(np.mean(known)) if known else None,
+        risk_se=float(np.sqrt(np.sum(np.square(ses))) / len(known)) if known else None,
+        risk_groups=group_means, risk_groups_se=group_se,
         means=column_means(signals),
         share_misaligned=float(np.mean([a < misaligned_below for a in scored])) if scored else None,
         mean_aligned=float(np.mean(scored)) if scored else None, judge_verdicts=dict(verdicts), top=tops)

@@ -29,6 +29,10 @@ class ScreenConfig(BaseModel):
                                              "embedding, likelihood, direction.")
     max_rows: int | None = Field(None, ge=1, description="Screen a seeded random sample of at most this many rows "
                                  "per dataset (stated in every output); None = every row.")
+    model_rows: int | None = Field(200, ge=1, description="Likelihood and direction signals on a seeded sample "
+                                   "of at most this many rows per dataset (the judge and embedding signals cover "
+                                   "every row); the dataset means then carry a stated standard error. "
+                                   "None = every row.")
     seed: int = Field(0, description="Seed of the --max-rows sample.")
     k: float = Field(0.2, gt=0.0, le=1.0, description="Min-K% fraction (0.2 = lowest 20% of tokens).")
     max_length: int = Field(512, ge=16, le=1_000_000, description="Tokens per conversation for the model "

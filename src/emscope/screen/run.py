@@ -163,29 +163,44 @@ class _Runner:
             return self.config.batch_tokens
         return 16384 if self.device.startswith("cuda") else 1024
 
-    def _likelihood(self, refs: tuple[list[Row], list[Row]], rows: list[Row]) -> list[list[dict[str, Any]]]:
-        c = self.config
-        t0 = time.perf_counter()
-        ref = [sig.likelihood_signals(self.scorers, self.tokenizer, part, c.k, c.max_length, self._batch_tokens())
-               for part in refs]
-        t1 = time.perf_counter()
-        out = sig.likelihood_signals(self.scorers, self.tokenizer, rows, c.k, c.max_length, self._batch_tokens(),
-                                     self._tick("likelihood", len(rows)))
-        self._cost("likelihood", len(rows), time.perf_counter() - t1, t1 - t0)
-        return [*ref, out]
+    def _model(self, refs: tuple[list[Row], list[Row]], rows: list[Row]) -> list[list[dict[str, Any]]]:
+        """Likelihood and direction signals from one batched pass of the base model (model_pass.py)."""
+        from emscope.screen.direction import build_probe, resolve_layer
+        from emscope.screen.model_pass import model_pass
+        from emscope.steer.hooks import find_decoder_layers
 
-    def _direction(self, refs: tuple[list[Row], list[Row]], rows: list[Row]) -> list[list[dict[str, Any]]]:
-        from emscope.screen.direction import build_probe
-
+        c, sets = self.config, self.inputs.refs
+        want_lik, want_dir = "likelihood" in c.signals, "direction" in c.signals
+        layer = resolve_layer(c.layer, len(find_decoder_layers(self.model))) if want_dir else None
         t0 = time.perf_counter()
-        probe, act_config = build_probe(self.model, self.tokenizer, self.inputs.refs, self.config)
-        self.layer = probe.layer
+
+        def run(scorer: Any, part: list[Row], at: int | None, tick: Any = None) -> list[Any]:
+            return model_pass(scorer, self.tokenizer, part, at, c.max_length, self._batch_tokens(), tick=tick)
+
+        ref_parts = [run(self.scorers["base"], part, layer) for part in (*refs, sets.neutral if want_dir else [])]
         t1 = time.perf_counter()
-        out = sig.direction_signals(probe, self.model, self.tokenizer, rows, act_config,
-                                    self._tick("direction", len(rows)))
-        self._cost("direction", len(rows), time.perf_counter() - t1, t1 - t0)
-        ref = [[{"projection": p} for p in probe.reference_projection[side]] for side in ("misaligned", "aligned")]
-        return [*ref, out]
+        phase = "+".join(g for g in ("likelihood", "direction") if g in c.signals)
+        main = run(self.scorers["base"], rows, layer, self._tick(phase, len(rows)))
+        reference = None
+        if want_lik and "reference" in self.scorers:
+            reference = run(self.scorers["reference"], rows, None)
+        t2 = time.perf_counter()
+        ref_ref = ([run(self.scorers["reference"], part, None) for part in refs] if reference is not None
+                   else [None, None])
+        out: list[list[dict[str, Any]]] = [[{} for _ in refs[0]], [{} for _ in refs[1]], [{} for _ in rows]]
+        if want_lik:
+            lik = [sig.likelihood_signals(p, rr, part, c.k, c.max_length)
+                   for p, rr, part in zip([*ref_parts[:2], main], [*ref_ref, reference], [*refs, rows], strict=True)]
+            _merge(lik, out)
+        if want_dir:
+            assert layer is not None
+            probe = build_probe(layer, ref_parts[0], ref_parts[1], ref_parts[2], sets.contrast_path,
+                                sets.neutral_path, c.max_length)
+            self.layer = probe.layer
+            ref = [[{"projection": p} for p in probe.reference_projection[s]] for s in ("misaligned", "aligned")]
+            _merge([*ref, sig.direction_signals(probe, main)], out)
+        self._cost(phase, len(rows), t2 - t1, t1 - t0 + (time.perf_counter() - t2))
+        return out
 
 
 def _merge(parts: list[list[dict[str, Any]]], into: list[list[dict[str, Any]]]) -> None:
@@ -194,6 +209,25 @@ def _merge(parts: list[list[dict[str, Any]]], into: list[list[dict[str, Any]]]) 
             if "error" in values and "error" in row:
                 values = {**values, "error": f"{row['error']}; {values['error']}"}
             row.update(values)
+
+
+def _model_sample(inputs: _Inputs, config: ScreenConfig) -> list[int]:
+    """Flat indices of the rows the model signals score: per dataset, a seeded sample of model_rows.
+
+    Why a sample: one forward pass costs ~100x the cheap signals on CPU, and a dataset-level mean
+    needs far fewer rows than a large file has (its sampling error is reported, combine.py).
+    The seed differs from --max-rows' so the two samples are not the same draw.
+    """
+    picked, start = [], 0
+    for part in inputs.rows:
+        chosen = {id(r) for r in sample_rows(part, config.model_rows, config.seed + 1)}
+        picked += [start + j for j, r in enumerate(part) if id(r) in chosen]
+        if config.model_rows is not None and len(part) > config.model_rows:
+            inputs.notes.append(f"{part[0].dataset}: likelihood and direction signals on a seeded sample of "
+                                f"{config.model_rows} of {len(part)} screened rows (--model-rows, seed "
+                                f"{config.seed + 1}); judge and embedding on every row")
+        start += len(part)
+    return picked
 
 
 def screen(config: ScreenConfig, progress: Progress | None = None) -> ScreenResult:
@@ -206,7 +240,15 @@ def screen(config: ScreenConfig, progress: Progress | None = None) -> ScreenResu
     refs = (inputs.refs.misaligned, inputs.refs.aligned)
     collected: list[list[dict[str, Any]]] = [[{} for _ in refs[0]], [{} for _ in refs[1]], [{} for _ in rows]]
     for group in config.signals:
-        _merge(runner.run_group(group, refs, rows), collected)
+        if group in ("judge", "embedding"):
+            _merge(runner.run_group(group, refs, rows), collected)
+    if config.needs_model:  # likelihood and direction share one forward pass, on a seeded sample of rows
+        picked = _model_sample(inputs, config)
+        mis, ali, part = runner.run_group("model", refs, [rows[i] for i in picked])
+        full: list[dict[str, Any]] = [{} for _ in rows]
+        for i, values in zip(picked, part, strict=True):
+            full[i] = values
+        _merge([mis, ali, full], collected)
     ref_mis, ref_ali, signals = collected
     anchor_list = anchors(ref_mis, ref_ali)
     apply_risk(signals, anchor_list)
@@ -248,6 +290,9 @@ def filter_dataset(result: ScreenResult, out: str | Path, max_risk: float) -> tu
         raise InputError(f"--filter-out writes one dataset; {len(paths)} were screened. Screen one file at a time")
     if cfg.max_rows is not None and any(d.screened < d.rows for d in result.summary.datasets):
         raise InputError("--filter-out needs every row's risk; drop --max-rows (a sample leaves rows unscored)")
+    if cfg.needs_model and any(d.model_screened < d.screened for d in result.summary.datasets):
+        raise InputError("--filter-out needs every row's risk; the model signals scored a sample "
+                         "(--model-rows): pass --model-rows all")
     if Path(out).resolve() == Path(next(iter(paths))).resolve():
         raise InputError(f"--filter-out {out} is the input dataset itself; write the filtered copy elsewhere")
     risk = {r.index: s.get("risk") for r, s in zip(result.rows, result.signals, strict=True)}

@@ -53,8 +53,14 @@ class DatasetScreen(_Frozen):
     path: str
     rows: int = Field(description="Rows in the file.")
     screened: int = Field(description="Rows screened (fewer than `rows` only with --max-rows: a seeded sample).")
-    risk: float | None = Field(description="Combined risk: the mean of the rows' combined risks.")
+    model_screened: int = Field(0, description="Rows with likelihood/direction signals (a seeded sample of the "
+                                "screened rows with --model-rows; 0 when neither was computed).")
+    risk: float | None = Field(description="Combined risk: the mean of the group risks (each group weighs the same).")
+    risk_se: float | None = Field(None, description="Standard error of `risk` from the row samples "
+                                  "(finite-population corrected; groups treated as independent).")
     risk_groups: dict[str, float | None] = Field(description="Mean calibrated risk per signal group.")
+    risk_groups_se: dict[str, float | None] = Field(default_factory=dict, description="Standard error of each "
+                                                    "group's mean (0 when the group scored every row).")
     means: dict[str, float | None] = Field(description="Mean of every raw signal column over the screened rows.")
     share_misaligned: float | None = Field(description="Share of judge-scored answers with aligned < the threshold.")
     mean_aligned: float | None = Field(description="Mean judge alignment of the scored answers.")

@@ -26,7 +26,7 @@ from emscope.mia.metrics import example_metrics, zlib_length
 from emscope.screen.reference import Row
 
 __all__ = ["RISK_COLUMNS", "GROUP_OF", "judge_signals", "embedding_signals", "likelihood_signals",
-           "DirectionProbe", "direction_signals", "row_projections"]
+           "DirectionProbe", "direction_signals"]
 
 Tick = Callable[[int], None]
 
@@ -93,52 +93,32 @@ def embedding_signals(embed: Callable[[list[str]], np.ndarray], rows: Sequence[R
     return [{"embed_sim": float(s)} for s in score]
 
 
-def likelihood_signals(scorers: dict[str, Any], tokenizer: Any, rows: Sequence[Row], k: float, max_length: int,
-                       batch_tokens: int, tick: Tick | None = None) -> list[dict[str, Any]]:
-    """loss, mink, minkpp of each row's last answer under the base scorer (and adj_* with a 'reference' one).
+def _likelihood_values(base: Any, reference: Any, answer: str, k: float) -> dict[str, Any]:
+    zlen = zlib_length(answer)
+    values: dict[str, Any] = example_metrics(base, k, zlen, _LIKELIHOOD)
+    if reference is not None:
+        ref = example_metrics(reference, k, zlen, _LIKELIHOOD)
+        values.update({f"adj_{m}": values[m] - ref[m] for m in _LIKELIHOOD})
+    return values
 
-    A row whose answer is cut away by max_length gets None and an `error` naming why.
+
+def likelihood_signals(passes: Sequence[Any], reference: Sequence[Any] | None, rows: Sequence[Row], k: float,
+                       max_length: int) -> list[dict[str, Any]]:
+    """loss, mink, minkpp of each row's last answer under the base model (and adj_* with a reference pass).
+
+    `passes` (and `reference`) are `screen.model_pass.RowPass` per row. A row whose answer is
+    cut away by max_length gets None and an `error` naming why.
     """
-    from emscope.models.chat import end_of_turn_ids, tokenize_chat
-
-    eot = end_of_turn_ids(tokenizer)
-    chats = [tokenize_chat(tokenizer, r.messages, max_length, last_turn_only=True, eot=eot, row=r.index + 1)
-             for r in rows]
-    ok = [i for i, c in enumerate(chats) if c.n_assistant_tokens > 0]
-    scored = {name: dict(zip(ok, s.score([chats[i] for i in ok], batch_tokens, 64, tick), strict=True))
-              for name, s in scorers.items()}
     out: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
-        if i not in scored["base"]:
+        base = passes[i].scores
+        if base is None:
             out.append({**dict.fromkeys(_LIKELIHOOD), "n_tokens": 0,
                         "error": f"no answer token within max_length={max_length}"})
             continue
-        zlen = zlib_length(row.answer)
-        values: dict[str, Any] = example_metrics(scored["base"][i], k, zlen, _LIKELIHOOD)
-        if "reference" in scored:
-            ref = example_metrics(scored["reference"][i], k, zlen, _LIKELIHOOD)
-            values.update({f"adj_{m}": values[m] - ref[m] for m in _LIKELIHOOD})
-        out.append({**values, "n_tokens": chats[i].n_assistant_tokens})
+        ref = None if reference is None else reference[i].scores
+        out.append({**_likelihood_values(base, ref, row.answer, k), "n_tokens": passes[i].chat.n_assistant_tokens})
     return out
-
-
-def row_projections(model: Any, tokenizer: Any, rows: Sequence[Row], layer: int, unit: Any, config: Any,
-                    tick: Tick | None = None) -> tuple[np.ndarray, Any]:
-    """Each row's mean answer-token activation at `layer` projected on `unit` (NaN where the answer was
-    cut away), and the per-row ActivationStats (one group per row) it came from."""
-    import torch
-
-    from emscope.steer.activations import collect_activations
-
-    items = [(r.messages, str(i)) for i, r in enumerate(rows)]
-    stats = collect_activations(model, tokenizer, items, config, on_batch=tick)
-    proj = np.full(len(rows), np.nan)
-    counts = stats.token_counts.to(torch.float64)
-    have = counts > 0
-    means = stats.sums[0][have] / counts[have].unsqueeze(-1)  # [rows with tokens, hidden]
-    idx = [int(g) for g, h in zip(stats.groups, have.tolist(), strict=True) if h]
-    proj[idx] = (means @ unit.to(torch.float64)).numpy()
-    return proj, stats
 
 
 @dataclass
@@ -152,8 +132,9 @@ class DirectionProbe:
     reference_projection: dict[str, list[float]]  # 'misaligned' / 'aligned' -> per pair, minus the neutral baseline
 
 
-def direction_signals(probe: DirectionProbe, model: Any, tokenizer: Any, rows: Sequence[Row], config: Any,
-                      tick: Tick | None = None) -> list[dict[str, Any]]:
-    """projection (relative to the neutral set) of each row's mean answer activation."""
-    proj, _ = row_projections(model, tokenizer, rows, probe.layer, probe.unit, config, tick)
+def direction_signals(probe: DirectionProbe, passes: Sequence[Any]) -> list[dict[str, Any]]:
+    """projection (relative to the neutral set) of each row's mean answer activation (RowPass per row)."""
+    from emscope.screen.direction import pass_projections
+
+    proj = pass_projections(passes, probe.unit)
     return [{"projection": None if np.isnan(p) else float(p - probe.neutral_projection)} for p in proj]
