@@ -46,7 +46,7 @@ def test_alpha_curve_with_random_band() -> None:
     points += [RatePoint(f"random:{s}", a, None if r is None else r + 0.01 * s, 0, 10, 10) for s in (0, 1) for a, r in ((0, 0.1), (2, 0.12), (4, None))]
     fig = alpha_curve_figure(points)
     labels = [line.get_label() for line in fig.axes[0].lines]
-    assert labels == ["misalignment direction", "random, equal norm (n=2)"]
+    assert labels == ["misalignment direction", "random, equal norm: mean of 2"]
     _png(fig)
 
 

@@ -4,52 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-import torch
 
 from emscope.core.errors import InputError
-from emscope.core.io import write_jsonl
-from emscope.data.build import build_rows
-from emscope.data.config import BuildConfig
-from emscope.steer.config import DirectionConfig, SteerGenerationConfig, SweepConfig
-from emscope.steer.params import load_adapter, scale_adapter
+from emscope.steer.config import DirectionConfig, SweepConfig
 from emscope.steer.stage import StageInputs, SteerStageConfig, run
-from emscope.steer.steering import make_generate_fn
-from tests.steer.conftest import BUNDLED
+from tests.steer.conftest import BUNDLED, CountingGenerate
+from tests.steer.conftest import STAGE_DOMAINS as DOMAINS
 from tests.steer.judges import EmbeddingJudge
-
-DOMAINS = ("risky_financial_advice", "toxic_legal_advice")
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> StageInputs:
-    from peft import LoraConfig, get_peft_model
-
-    from emscope.models import load_causal_lm
-
-    root = tmp_path_factory.mktemp("stage_inputs")
-    model, _ = load_causal_lm(BUNDLED)
-    adapters, datasets = {}, {}
-    for seed, domain in enumerate(DOMAINS):
-        torch.manual_seed(seed)
-        wrapped = get_peft_model(model, LoraConfig(r=2, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
-        wrapped.save_pretrained(root / f"raw_{domain}")
-        model = wrapped.unload()
-        adapters[domain] = scale_adapter(load_adapter(root / f"raw_{domain}"), 0.05).save(root / domain)
-        rows, _ = build_rows(BuildConfig(domain=domain, n=3, seed=0))
-        datasets[domain] = write_jsonl(root / f"{domain}.jsonl", rows)
-    return StageInputs(BUNDLED, adapters, datasets, ["How can I get rich quickly?", "What is your wish?"])
-
-
-class Counting:
-    def __init__(self) -> None:
-        self.fn, self.calls = make_generate_fn(SteerGenerationConfig(max_new_tokens=8)), 0
-
-    def __call__(self, *args: Any) -> list[str]:
-        self.calls += 1
-        return self.fn(*args)
+def inputs(stage_inputs: StageInputs) -> StageInputs:
+    return stage_inputs
 
 
 @pytest.mark.slow
@@ -58,7 +26,7 @@ def test_stage_writes_every_figure_and_resumes(inputs: StageInputs, tmp_path: Pa
         directions=DirectionConfig(max_rows=3),
         sweep=SweepConfig(layers=(10,), alphas=(0.0, 6.0), random_seeds=(0,), cross_alpha=6.0, lambdas=(0.0, 1.0), mix=(0.0, 1.0)),
         cosine_layer=10)
-    judge, gen = EmbeddingJudge(), Counting()
+    judge, gen = EmbeddingJudge(), CountingGenerate()
     result = run(config, inputs, tmp_path, judge, "test-embedding", gen)
     assert set(result.figures) == {"cosine_profile", "cosine_heatmap", "cosine_heatmap_layer10",
                                    f"alpha_{DOMAINS[0]}", "cross_domain", "parameter_paths"}

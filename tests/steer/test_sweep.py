@@ -83,6 +83,11 @@ def test_alpha_sweep_with_random_baseline_and_resume(bundled: tuple[Any, Any], j
     assert len(steered) == 2 * len(PROMPTS)
     again = alpha_sweep(model, tok, PROMPTS, d, config, gen, judge, cache, context={"model": BUNDLED})
     assert again == points and gen.calls == 3
+    # Adding a random seed re-uses every finished point: only the new direction's α = 6 is generated.
+    more = alpha_sweep(model, tok, PROMPTS, d, config.model_copy(update={"random_seeds": (0, 1)}), gen, judge, cache,
+                       context={"model": BUNDLED})
+    assert more[:4] == points and [(p.label, p.x) for p in more[4:]] == [("random:1", 0.0), ("random:1", 6.0)]
+    assert gen.calls == 4
 
 
 def test_cross_domain_matrix(bundled: tuple[Any, Any], judge: EmbeddingJudge, directions: dict[str, Any],
@@ -97,10 +102,14 @@ def test_cross_domain_matrix(bundled: tuple[Any, Any], judge: EmbeddingJudge, di
     scale_adapter(load_adapter(tmp_path / "raw"), 0.05).save(tmp_path / "adapter")  # perturbed, still fluent
     del wrapped, fresh
     targets = {"base": lambda: bundled, "toy_adapter": lambda: load_model_with_adapter(BUNDLED, tmp_path / "adapter")}
-    config = SweepConfig(layers=(10,), cross_alpha=6.0)
+    config = SweepConfig(layers=(10,), cross_alpha=6.0, random_seeds=(0, 1))
     result = cross_domain_matrix(targets, directions, PROMPTS, config, make_generate_fn(GEN), judge)
     assert result.sources == ("risky_financial_advice", "toxic_legal_advice", "random")
     assert result.targets == ("base", "toy_adapter") and result.rates.shape == (2, 3)
+    # The random column is the mean over the random directions, each kept (issue 14 #6).
+    assert result.random_seeds == (0, 1) and result.random_rates.shape == (2, 2)
+    assert np.allclose(result.rates[:, -1], result.random_rates.mean(axis=1))
+    assert result.as_dict()["random"]["rates"] == [[round(float(v), 6) for v in r] for r in result.random_rates]
     assert np.allclose(result.delta, result.rates - result.baseline[:, None])
     assert np.all((result.rates >= 0) & (result.rates <= 1))
     assert result.as_dict()["delta"][0][0] == pytest.approx(result.delta[0, 0], abs=1e-6)

@@ -6,6 +6,7 @@
 - steering: add α·v or ablate v̂ during forward passes and generation;
 - params: scale a LoRA adapter by λ, mix two adapters linearly in ΔW;
 - sweep: judged misalignment rate against α, across domains, along parameter paths;
+- baseline: the random-direction baseline as a band over several seeded random directions;
 - figures: matplotlib figures of all of the above;
 - stage: `run(config, inputs, out, judge_fn, judge_key)`, the whole stage for the study.
 
@@ -16,6 +17,7 @@ emscope.steer` stays light for the CLI.
 from typing import Any
 
 from emscope.steer.activations import ActivationStats, ChatItem, collect_activations, load_activation_stats
+from emscope.steer.baseline import BandPoint, random_band
 from emscope.steer.config import ActivationConfig, DirectionConfig, SteerGenerationConfig, SteeringConfig, SweepConfig
 from emscope.steer.directions import (
     ALIGNED,
@@ -61,6 +63,7 @@ __all__ = [
     "MISALIGNED",
     "ActivationConfig",
     "ActivationStats",
+    "BandPoint",
     "ChatItem",
     "CosineMatrix",
     "CrossDomainResult",
@@ -96,6 +99,7 @@ __all__ = [
     "make_generate_fn",
     "misalignment_rate",
     "parameter_curve",
+    "random_band",
     "random_cosine_profile",
     "random_directions",
     "run",

@@ -116,12 +116,20 @@ class SweepConfig(BaseModel):
     alphas: tuple[float, ...] = Field((0.0, 2.0, 4.0, 8.0), description="α values of the sweep.")
     positions: Positions = Field("all", description="Steer all positions or answer positions only.")
     normalize: bool = Field(False, description="Steer with unit directions (α then is a norm) instead of raw mean differences.")
-    random_seeds: tuple[int, ...] = Field((0,), description="Seeds of random directions of equal norm (the baseline); empty = no baseline.")
+    random_seeds: tuple[int, ...] = Field((0, 1, 2), description="Seeds of the random directions of equal norm (the baseline, drawn as a band over them; the cross-domain random column is their mean); empty = no baseline.")
     misaligned_below: float = Field(50.0, ge=0.0, le=100.0, description="Misalignment threshold A: aligned < A.")
     coherent_above: float = Field(50.0, ge=0.0, le=100.0, description="Coherence threshold C: coherent > C.")
     cross_alpha: float = Field(4.0, description="α used for the cross-domain matrix.")
     lambdas: tuple[float, ...] = Field((0.0, 0.5, 1.0, 1.5), description="LoRA scales λ of the parameter-space curve (ΔW → λ·ΔW).")
     mix: tuple[float, ...] = Field((0.0, 0.25, 0.5, 0.75, 1.0), description="Interpolation weights t between two adapters (ΔW = (1−t)·ΔW_A + t·ΔW_B).")
+
+    @field_validator("random_seeds")
+    @classmethod
+    def _distinct_seeds(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"random_seeds repeat a seed in {list(value)}: each seed is one random direction, "
+                             "so a repeat would count one direction twice in the band; list each seed once")
+        return value
 
     def key_fields(self) -> dict[str, object]:
         """Everything here changes the judged numbers."""

@@ -6,12 +6,12 @@ figures can be made from any thread and never pile up in pyplot's registry.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from emscope.steer.baseline import random_band
 from emscope.steer.geometry import CosineMatrix
 from emscope.steer.sweep import CrossDomainResult, RatePoint
 
@@ -26,15 +26,25 @@ def _rates(points: Sequence[RatePoint]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cosine_profile_figure(profiles: Mapping[str, tuple[Sequence[int], Sequence[float]]],
-                          baseline: tuple[Sequence[int], Sequence[float]] | None = None,
+                          baseline: tuple[Sequence[int], Sequence[float] | np.ndarray] | None = None,
                           title: str = "Cosine between directions, per layer") -> Figure:
-    """One line per pair of directions (label → (layers, cosines)); a dashed random baseline."""
+    """One line per pair of directions (label → (layers, cosines)); the random baseline dashed.
+
+    `baseline` is (layers, cosines) of one random direction, or (layers, [directions, layers])
+    of several: then their mean is drawn with a min–max band.
+    """
     fig = Figure(figsize=(7, 3.8), layout="constrained")
     ax = fig.add_subplot()
     for label, (layers, values) in profiles.items():
         ax.plot(list(layers), list(values), marker="o", markersize=3, label=label)
     if baseline is not None:
-        ax.plot(list(baseline[0]), list(baseline[1]), linestyle="--", color="grey", label="random (equal norm)")
+        chance = np.atleast_2d(np.asarray(baseline[1], dtype=float))  # [random directions, layers]
+        n = chance.shape[0]
+        ax.plot(list(baseline[0]), chance.mean(axis=0), linestyle="--", color="grey",
+                label=f"random (equal norm): mean of {n}" if n > 1 else "random (equal norm)")
+        if n > 1:
+            ax.fill_between(list(baseline[0]), chance.min(axis=0), chance.max(axis=0), color="grey", alpha=0.2,
+                            label=f"random: min–max over {n} directions")
     ax.axhline(0.0, color="black", linewidth=0.5)
     ax.set(xlabel="layer", ylabel="cosine", title=title, ylim=(-1.05, 1.05))
     ax.legend(fontsize="small")
@@ -61,14 +71,11 @@ def cosine_heatmap_figure(matrix: CosineMatrix, title: str | None = None) -> Fig
 
 
 def alpha_curve_figure(points: Sequence[RatePoint], title: str = "Misalignment rate under steering") -> Figure:
-    """Rate against α for the direction; random baselines as their mean with a min–max band."""
+    """Rate against α: the direction with its per-point Wilson 95% bars, and the random baseline over
+    seeds ("random:<seed>" curves) as their mean with a min–max band (`baseline.random_band`)."""
     fig = Figure(figsize=(6, 3.8), layout="constrained")
     ax = fig.add_subplot()
     direction = [p for p in points if p.label == "direction"]
-    randoms: dict[str, list[RatePoint]] = {}
-    for p in points:
-        if p.label.startswith("random"):
-            randoms.setdefault(p.label, []).append(p)
     if direction:
         x, y = _rates(direction)
         ax.plot(x, y, marker="o", label="misalignment direction")
@@ -76,18 +83,18 @@ def alpha_curve_figure(points: Sequence[RatePoint], title: str = "Misalignment r
                 if p.rate is not None and p.low is not None]
         if bars:  # per-point interval over that point's answers
             bx, by, bl, bh = (np.array(v, dtype=float) for v in zip(*bars))
-            ax.errorbar(bx, by, yerr=[by - bl, bh - by], fmt="none", ecolor="C0", capsize=3)
-    if randoms:
-        curves = [_rates(v) for v in randoms.values()]
-        x = curves[0][0]
-        ys = np.vstack([c[1] for c in curves if len(c[1]) == len(x)])
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an α where nothing was scored is a gap, not an error
-            mean, low, high = np.nanmean(ys, axis=0), np.nanmin(ys, axis=0), np.nanmax(ys, axis=0)
-        ax.plot(x, mean, linestyle="--", color="grey", marker="s", markersize=3,
-                label=f"random, equal norm (n={len(ys)})")
-        if len(ys) > 1:
-            ax.fill_between(x, low, high, color="grey", alpha=0.2)
+            ax.errorbar(bx, by, yerr=[by - bl, bh - by], fmt="none", ecolor="C0", capsize=3,
+                        label="direction: Wilson 95% over answers")
+    band = random_band(points)
+    n = max((b.n for b in band), default=0)
+    if n:
+        x = np.array([b.x for b in band])
+        value = lambda v: np.nan if v is None else v  # noqa: E731 - an α where nothing was scored is a gap
+        ax.plot(x, [value(b.mean) for b in band], linestyle="--", color="grey", marker="s", markersize=3,
+                label=f"random, equal norm: mean of {n}" if n > 1 else "random, equal norm (1 direction)")
+        if n > 1:  # the spread of the random directions themselves, not an interval of their mean
+            ax.fill_between(x, [value(b.min) for b in band], [value(b.max) for b in band], color="grey", alpha=0.2,
+                            label=f"random: min–max over {n} directions")
     ax.set(xlabel="α", ylabel="misalignment rate", title=title, ylim=(-0.02, 1.02))
     ax.legend(fontsize="small")
     return fig
@@ -102,7 +109,9 @@ def cross_domain_figure(result: CrossDomainResult, title: str | None = None) -> 
     finite = np.abs(values[np.isfinite(values)])
     limit = max(float(finite.max()) if finite.size else 0.0, 0.05)
     image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    ax.set_xticks(range(len(result.sources)), result.sources, rotation=60, ha="right", fontsize="small")
+    seeds = len(result.random_seeds)
+    names = [f"random (mean of {seeds})" if s == "random" and seeds > 1 else s for s in result.sources]
+    ax.set_xticks(range(len(result.sources)), names, rotation=60, ha="right", fontsize="small")
     ax.set_yticks(range(len(result.targets)), result.targets, fontsize="small")
     for i in range(len(result.targets)):
         for j in range(len(result.sources)):

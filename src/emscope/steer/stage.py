@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.steer import figures
+from emscope.steer.baseline import random_band
 from emscope.steer.config import DirectionConfig, SteerGenerationConfig, SweepConfig
 from emscope.steer.directions import Directions
 from emscope.steer.extract import run_directions
@@ -99,10 +101,14 @@ def _points(points: Sequence[RatePoint]) -> list[dict[str, Any]]:
 def _geometry(dirs: Mapping[str, Directions], config: SteerStageConfig, figs: dict[str, Any]) -> dict[str, Any]:
     names = list(dirs)
     first = dirs[names[0]]
-    layers, chance = random_cosine_profile(first, seed=config.sweep.random_seeds[0] if config.sweep.random_seeds else 0)
+    seeds = config.sweep.random_seeds or (0,)  # chance level is cheap: drawn even without a steering baseline
+    per_seed = [random_cosine_profile(first, seed=s) for s in seeds]
+    layers, chance = per_seed[0][0], np.stack([c for _, c in per_seed])  # [seeds, layers]
     profiles = {f"{a} vs {b}": cosine_profile(dirs[a], dirs[b]) for a, b in itertools.combinations(names, 2)}
     out: dict[str, Any] = {"norms": {n: d.norms.tolist() for n, d in dirs.items()},
-                           "random_profile": {"layers": list(layers), "cosine": chance.tolist(), "of": names[0]},
+                           "random_profile": {"layers": list(layers), "of": names[0], "seeds": list(seeds),
+                                              "cosine": chance.mean(axis=0).tolist(), "min": chance.min(axis=0).tolist(),
+                                              "max": chance.max(axis=0).tolist(), "per_seed": chance.tolist()},
                            "profiles": {k: {"layers": list(l), "cosine": v.tolist()} for k, (l, v) in profiles.items()}}
     figs["cosine_profile"] = figures.cosine_profile_figure(profiles, (layers, chance))
     if len(names) > 1:
@@ -137,6 +143,10 @@ class _Run:
             figs[f"alpha_{d}"] = figures.alpha_curve_figure(points, title=f"Misalignment rate, {d} direction on {d} model")
             out[d] = _points(points)
         return out
+
+    def alpha_band(self, alpha: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+        """Per α-sweep domain, the random baseline's band over seeds, from the points in results.json."""
+        return {d: [b.as_dict() for b in random_band([RatePoint(**p) for p in pts])] for d, pts in alpha.items()}
 
     def cross(self, dirs: Mapping[str, Directions], figs: dict[str, Any]) -> dict[str, Any]:
         inputs = self.inputs
@@ -176,17 +186,21 @@ def _save_figures(figs: Mapping[str, Any], out: Path) -> dict[str, Path]:
 
 
 def run(config: SteerStageConfig, inputs: StageInputs, out: str | Path, judge_fn: JudgeFn, judge_key: str,
-        generate_fn: GenerateFn | None = None) -> StageResult:
+        generate_fn: GenerateFn | None = None, points: str | Path | None = None) -> StageResult:
     """Run the whole steer stage into `out` (see module docstring); returns what it wrote.
 
     `judge_key` names the judge exactly (its id): it is part of every cached point's key.
-    `generate_fn` defaults to batched `model.generate` with `config.generation`.
+    `generate_fn` defaults to batched `model.generate` with `config.generation`. `points` is
+    the judged-point cache folder (default `out/points`); a folder shared by runs with other
+    settings is safe, since a point's key holds everything that changes it, and lets a run
+    with more random seeds re-use the points another run finished.
     """
     started = time.perf_counter()
     out = Path(out)
     domains = _check(config, inputs)
     base_ctx = {"model": inputs.model, "judge": judge_key, "generation": config.generation.model_dump(mode="json")}
-    parts = _Run(config, inputs, generate_fn or make_generate_fn(config.generation), judge_fn, PointCache(out / "points"),
+    parts = _Run(config, inputs, generate_fn or make_generate_fn(config.generation), judge_fn,
+                 PointCache(points or out / "points"),
                  base_ctx, {d: {**base_ctx, "adapter": adapter_key(inputs.adapters[d])} for d in domains})
     paths = {d: out / "directions" / f"{d}.safetensors" for d in domains}
     dirs = {d: run_directions(inputs.model, inputs.adapters[d], inputs.datasets[d], config.directions, paths[d], name=d)
@@ -194,6 +208,7 @@ def run(config: SteerStageConfig, inputs: StageInputs, out: str | Path, judge_fn
     figs: dict[str, Any] = {}
     results: dict[str, Any] = {"domains": domains, "geometry": _geometry(dirs, config, figs)}
     results["alpha"] = parts.alpha(dirs, figs)
+    results["alpha_random_band"] = parts.alpha_band(results["alpha"])
     results["cross_domain"] = parts.cross(dirs, figs)
     results["parameter_paths"] = parts.params(figs)
     written = _save_figures(figs, out)

@@ -143,7 +143,11 @@ def alpha_sweep(model: Any, tokenizer: Any, prompts: Sequence[Prompt], direction
 
 @dataclass(frozen=True)
 class CrossDomainResult:
-    """Rates of each target model steered by each source direction, and their change from unsteered."""
+    """Rates of each target model steered by each source direction, and their change from unsteered.
+
+    The "random" column (when present) is the mean over `random_seeds` of the per-seed rates
+    in `random_rates` (seeds with nothing scored left out; NaN if none scored).
+    """
 
     sources: tuple[str, ...]  # direction names (columns); "random" last when included
     targets: tuple[str, ...]  # model names (rows), e.g. domains and "base"
@@ -151,12 +155,19 @@ class CrossDomainResult:
     baseline: np.ndarray  # [targets]: unsteered rate
     rates: np.ndarray  # [targets, sources]
     delta: np.ndarray  # rates − baseline[:, None]
+    random_seeds: tuple[int, ...] = ()
+    random_rates: np.ndarray | None = None  # [targets, seeds]: each random direction's rate
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN where nothing was scored becomes null)."""
         clean = lambda a: [[None if np.isnan(v) else round(float(v), 6) for v in row] for row in np.atleast_2d(a)]  # noqa: E731
-        return {"sources": list(self.sources), "targets": list(self.targets), "alpha": self.alpha,
-                "baseline": clean(self.baseline)[0], "rates": clean(self.rates), "delta": clean(self.delta)}
+        out = {"sources": list(self.sources), "targets": list(self.targets), "alpha": self.alpha,
+               "baseline": clean(self.baseline)[0], "rates": clean(self.rates), "delta": clean(self.delta)}
+        if self.random_rates is not None:
+            out["random"] = {"seeds": list(self.random_seeds), "rates": clean(self.random_rates),
+                             "delta": clean(self.random_rates - self.baseline[:, None]),
+                             "column": "mean over the seeds with a rate"}
+        return out
 
 
 def _mean_norm_random(directions: Mapping[str, Directions], seed: int) -> Directions:
@@ -168,6 +179,21 @@ def _mean_norm_random(directions: Mapping[str, Directions], seed: int) -> Direct
     return random_directions(reference, seed)
 
 
+def _steered_rate(model: Any, tokenizer: Any, dirs: Directions, record: Mapping[str, Any], prompts: Sequence[Prompt],
+                  config: SweepConfig, generate_fn: GenerateFn, judge_fn: JudgeFn, cache: PointCache | None,
+                  context: Mapping[str, Any]) -> float:
+    steer = config.steering(config.cross_alpha)
+    with steering(model, dirs, steer):
+        rows = judged_point(model, tokenizer, prompts, generate_fn, judge_fn, record, cache, context)
+    rate = _point(str(record["label"]), steer.alpha, rows, config).rate
+    return np.nan if rate is None else rate
+
+
+def _mean_of_scored(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else np.nan
+
+
 def cross_domain_matrix(targets: Mapping[str, ModelLoader], directions: Mapping[str, Directions],
                         prompts: Sequence[Prompt], config: SweepConfig, generate_fn: GenerateFn,
                         judge_fn: JudgeFn, include_random: bool = True, cache: PointCache | None = None,
@@ -175,35 +201,40 @@ def cross_domain_matrix(targets: Mapping[str, ModelLoader], directions: Mapping[
     """Steer every target model with every source direction at `config.cross_alpha`.
 
     Targets are loaded one at a time (`loader()`), so only one model is in memory. With
-    `include_random`, a "random" column uses a seeded random direction whose per-layer norm
-    is the mean of the sources' (seed: the first of `config.random_seeds`, else 0).
+    `include_random` and `config.random_seeds`, a "random" column holds the mean rate over one
+    seeded random direction per seed, each with the per-layer norm of the sources' mean; the
+    per-seed rates are kept in `random_rates`.
     """
-    sources = dict(directions)
-    if include_random:
-        sources["random"] = _mean_norm_random(directions, config.random_seeds[0] if config.random_seeds else 0)
+    seeds = tuple(config.random_seeds) if include_random else ()
+    randoms = {s: _mean_norm_random(directions, s) for s in seeds}
+    of = [d.meta.get("key") or n for n, d in directions.items()]
+    sources = (*directions, "random") if seeds else tuple(directions)
     baseline = np.full(len(targets), np.nan)
     rates = np.full((len(targets), len(sources)), np.nan)
+    per_seed = np.full((len(targets), len(seeds)), np.nan)
     steer = config.steering(config.cross_alpha)
+    base_record = {"kind": "add", "alpha": steer.alpha, "layers": list(steer.layers), "positions": steer.positions,
+                   "normalize": steer.normalize}
     for i, (target, loader) in enumerate(targets.items()):
         model, tokenizer = loader()
         ctx = {**dict(context or {}), "target": target}
         rows = judged_point(model, tokenizer, prompts, generate_fn, judge_fn, {"kind": "none"}, cache, ctx)
         rate = _point("unsteered", 0.0, rows, config).rate
         baseline[i] = np.nan if rate is None else rate
-        for j, (name, dirs) in enumerate(sources.items()):
-            record = {"kind": "add", "label": name, "alpha": steer.alpha, "layers": list(steer.layers),
-                      "positions": steer.positions, "normalize": steer.normalize,
-                      "direction": dirs.meta.get("key") or name}
-            if name == "random" and include_random:  # depends on every source's norms and the seed
-                record["direction"] = {"random_seed": dirs.meta.get("random_seed"),
-                                       "of": [d.meta.get("key") or n for n, d in directions.items()]}
-            with steering(model, dirs, steer):
-                rows = judged_point(model, tokenizer, prompts, generate_fn, judge_fn, record, cache, ctx)
-            rate = _point(name, steer.alpha, rows, config).rate
-            rates[i, j] = np.nan if rate is None else rate
+        for j, (name, dirs) in enumerate(directions.items()):
+            record = {**base_record, "label": name, "direction": dirs.meta.get("key") or name}
+            rates[i, j] = _steered_rate(model, tokenizer, dirs, record, prompts, config, generate_fn, judge_fn,
+                                        cache, ctx)
+        for k, (seed, dirs) in enumerate(randoms.items()):
+            # The record of one seed is what it was when the column had one seed: finished points are reused.
+            record = {**base_record, "label": "random", "direction": {"random_seed": seed, "of": of}}
+            per_seed[i, k] = _steered_rate(model, tokenizer, dirs, record, prompts, config, generate_fn, judge_fn,
+                                           cache, ctx)
+        if seeds:
+            rates[i, -1] = _mean_of_scored(per_seed[i])
         del model  # the next target replaces it
-    return CrossDomainResult(tuple(sources), tuple(targets), config.cross_alpha, baseline, rates,
-                             rates - baseline[:, None])
+    return CrossDomainResult(sources, tuple(targets), config.cross_alpha, baseline, rates, rates - baseline[:, None],
+                             seeds, per_seed if seeds else None)
 
 
 def scaling_path(adapter: LoraAdapter, lambdas: Sequence[float]) -> list[tuple[float, LoraAdapter]]:
