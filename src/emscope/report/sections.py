@@ -118,9 +118,11 @@ _STEER_TITLES = {
     "cosine_heatmap": ("Cosine of misalignment directions, domain × domain (mean over layers)",
                        "Cosine similarity of the per-layer directions mean(misaligned) − mean(aligned)."),
     "cosine_profile": ("Cosine across layers for each pair of domains",
-                       "Per-layer cosine of two domains' directions; grey: random directions of equal norm."),
+                       "Per-layer cosine of two domains' directions; grey: mean and min–max band of several random "
+                       "directions of equal norm."),
     "cross_domain": ("Cross-domain steering: change in misalignment rate",
-                     "Rows: the model steered (fine-tuned domain, or base); columns: whose direction is added."),
+                     "Rows: the model steered (fine-tuned domain, or base); columns: whose direction is added; "
+                     "random: the mean over the random directions (each in results.json cross_domain.random)."),
     "parameter_paths": ("Parameter space: LoRA scaled by λ and interpolated between adapters",
                         "Misalignment rate along each path of adapter weights."),
 }
@@ -131,7 +133,8 @@ def _steer_caption(name: str) -> tuple[str, str]:
         return _STEER_TITLES[name]
     if name.startswith("alpha_"):
         return (f"α sweep: {name[6:]} direction on the {name[6:]} model",
-                "Misalignment rate against α, with random directions of equal norm as the baseline.")
+                "Misalignment rate against α; grey: mean (dashed) and min–max band of the random directions of "
+                "equal norm; bars: Wilson 95% over each point's answers.")
     if name.startswith("cosine_heatmap_layer"):
         return (f"Cosine of misalignment directions at layer {name[20:]}", "As the mean heatmap, at one layer.")
     return name, ""
@@ -158,7 +161,8 @@ def steer_section(steer_dir: str | Path, out: Path) -> Section:
         rows = [(t, pct(cross["baseline"][i]), *(num(v, "+.3f") for v in cross["delta"][i]))
                 for i, t in enumerate(cross["targets"])]
         tables.append(SectionTable("steer_cross_domain", ("model", "unsteered", *(f"+{s}" for s in cross["sources"])),
-                                   rows, caption=f"Change in misalignment rate at α = {cross['alpha']}."))
+                                   rows, caption=f"Change in misalignment rate at α = {cross['alpha']}; +random = mean "
+                                                   "over the random directions (each in results.json cross_domain.random)."))
     curve_rows = [(f"α sweep ({d})", p["label"], p["x"], pct(p["rate"]), p["scored"], p["total"])
                   for d, pts in data.get("alpha", {}).items() for p in pts]
     curve_rows += [(path, p["label"], p["x"], pct(p["rate"]), p["scored"], p["total"])
