@@ -39,7 +39,7 @@ from emscope.core.errors import InputError
 from emscope.mia.schema import MiaScores
 
 __all__ = ["DomainPoint", "Predictor", "roc_auc", "above_median", "bootstrap_auc", "leave_one_domain_out",
-           "evaluate_predictor", "permutation_pvalues", "merge_domain_values", "predict_all", "load_rates", "membership_auc"]
+           "evaluate_predictor", "evaluate_columns", "permutation_pvalues", "merge_domain_values", "predict_all", "load_rates", "membership_auc"]
 
 
 class _Model(BaseModel):
@@ -285,17 +285,24 @@ def predict_all(scores: Sequence[MiaScores], rates: Mapping[str, float], columns
                          if len(set(counts.values())) == 1 else
                          "each domain's score is the mean over its fine-tuned models (seeds): "
                          + ", ".join(f"{d} {n}" for d, n in sorted(counts.items())))
-    preds = [evaluate_predictor(values[c], rates, c, stat, resamples, confidence, seed) for c in chosen]
-    # permutation p-values on the domains every column shares, corrected across the chosen columns
-    domains = sorted(set(rates).intersection(*[set(v) for v in values.values()]))
-    if len(domains) >= 3 and chosen:
-        x = np.array([[values[c][d] for c in chosen] for d in domains])
+    return evaluate_columns(values, rates, chosen, stat, resamples, confidence, seed, permutations), notes
+
+
+def evaluate_columns(values: Mapping[str, Mapping[str, float]], rates: Mapping[str, float], columns: Sequence[str],
+                     stat: str = "mean", resamples: int = 2000, confidence: float = 0.95, seed: int = 0,
+                     permutations: int = 2000) -> list[Predictor]:
+    """`evaluate_predictor` for each column ({column: {domain: value}}), plus permutation p-values on
+    the domains every column shares, max-corrected across `columns` (the choice among them)."""
+    preds = [evaluate_predictor(values[c], rates, c, stat, resamples, confidence, seed) for c in columns]
+    domains = sorted(set(rates).intersection(*[set(values[c]) for c in columns])) if columns else []
+    if len(domains) >= 3:
+        x = np.array([[values[c][d] for c in columns] for d in domains])
         pv = permutation_pvalues(x, np.array([rates[d] for d in domains]), permutations, seed)
         preds = [p.model_copy(update=dict(permutations=permutations, spearman_perm_p=float(pv["rho_p"][j]),
                                           spearman_perm_p_max=float(pv["rho_p_max"][j]),
                                           auc_perm_p=float(pv["auc_p"][j]), auc_perm_p_max=float(pv["auc_p_max"][j])))
                  for j, p in enumerate(preds)]
-    return preds, notes
+    return preds
 
 
 def load_rates(path: str | Path, model: str | None = None) -> dict[str, float]:

@@ -123,19 +123,10 @@ def signal_predictors(values: dict[str, dict[str, float]], rates: dict[str, floa
                  seed: int = 0) -> list[Any]:
     """Every column as a predictor of the rates (mia.predict's functions), with permutation p-values
     on the domains every column shares, max-corrected across the columns."""
-    from emscope.mia.predict import evaluate_predictor, permutation_pvalues
+    from emscope.mia.predict import evaluate_columns
 
     chosen = [c for c in EVAL_COLUMNS if c in values and len(values[c]) > 0]
-    preds = [evaluate_predictor(values[c], rates, c, seed=seed) for c in chosen]
-    domains = sorted(set(rates).intersection(*[set(values[c]) for c in chosen])) if chosen else []
-    if len(domains) >= 3:
-        x = np.array([[values[c][d] for c in chosen] for d in domains])
-        pv = permutation_pvalues(x, np.array([rates[d] for d in domains]), permutations, seed)
-        preds = [p.model_copy(update=dict(permutations=permutations, spearman_perm_p=float(pv["rho_p"][j]),
-                                          spearman_perm_p_max=float(pv["rho_p_max"][j]),
-                                          auc_perm_p=float(pv["auc_p"][j]), auc_perm_p_max=float(pv["auc_p_max"][j])))
-                 for j, p in enumerate(preds)]
-    return preds
+    return evaluate_columns(values, rates, chosen, seed=seed, permutations=permutations)
 
 
 def evaluate_study(inputs: StudyInputs, config: ScreenConfig, out_dir: str | Path, permutations: int = 2000,
