@@ -1,14 +1,16 @@
 """A loopback OpenAI-protocol chat server for tests, with scriptable faults.
 
 It speaks enough of the protocol for the official `openai` client over real sockets:
-POST .../chat/completions (any path prefix, so base URLs with or without `/v1` work) and
-GET .../models. Replies are real `chat.completion` JSON, with `logprobs.content` when the
+POST .../chat/completions (any path prefix, so base URLs with or without `/v1` work),
+GET .../models, and the fine-tuning endpoints (`/files`, `/fine_tuning/jobs` create, list,
+retrieve, events, cancel; see tests/support/openai_finetune.py, reached as `server.fine_tune`). Replies are real `chat.completion` JSON, with `logprobs.content` when the
 request asks for logprobs. Every request is recorded (headers, body, peak concurrency) so
 tests can assert on what the client actually sent.
 
 Faults are injected per request, either from a queue consumed in arrival order
 (`server.script(...)`) or by a `fault_fn(request_json)` that targets particular requests.
-The server binds to 127.0.0.1 only; every wait is bounded and cut short on shutdown.
+Fine-tuning routes have their own per-route fault queues (`server.fine_tune.script(route, ...)`),
+so a scripted chat fault is never spent on them. The server binds to 127.0.0.1 only; every wait is bounded and cut short on shutdown.
 
     with OpenAIServer(responder=lambda req: "hi") as server:
         server.script(http_error(429, retry_after="1"), None)
@@ -27,8 +29,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
+from tests.support.openai_finetune import FineTuneStore, JobPlan
+
 __all__ = [
     "Fault",
+    "JobPlan",
     "OpenAIServer",
     "RecordedRequest",
     "TopLogprobs",
@@ -62,12 +67,16 @@ class Fault:
     status: int = 500
     headers: Mapping[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    commit: bool = False  # fine-tuning routes only: perform the request, then reply with the fault
 
 
-def http_error(status: int, retry_after: str | None = None, delay_s: float = 0.0) -> Fault:
-    """An HTTP error status with an OpenAI-shaped error body (and Retry-After if given)."""
+def http_error(status: int, retry_after: str | None = None, delay_s: float = 0.0, commit: bool = False) -> Fault:
+    """An HTTP error status with an OpenAI-shaped error body (and Retry-After if given).
+
+    `commit=True` (fine-tuning routes) performs the request first: the job exists, the reply is an error.
+    """
     headers = {"Retry-After": retry_after} if retry_after is not None else {}
-    return Fault("status", status=status, headers=headers, delay_s=delay_s)
+    return Fault("status", status=status, headers=headers, delay_s=delay_s, commit=commit)
 
 
 def delay(seconds: float) -> Fault:
@@ -137,8 +146,10 @@ class OpenAIServer:
         responder: Responder = default_responder,
         fault_fn: Callable[[dict[str, Any]], Fault | None] | None = None,
         logprobs: bool = True,
+        job_plan: JobPlan | Callable[[dict[str, Any]], JobPlan] = JobPlan(),
     ) -> None:
         self.responder = responder
+        self.fine_tune = FineTuneStore(job_plan)  # files and fine-tuning jobs
         self.fault_fn = fault_fn
         # False plays an endpoint that never returns logprobs (e.g. `transformers serve`):
         # every reply has `logprobs: null` whatever the request asks.
@@ -173,6 +184,12 @@ class OpenAIServer:
         """Recorded chat-completion requests, in arrival order."""
         with self._lock:
             return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def fine_tune_requests(self, route: str | None = None) -> list[RecordedRequest]:
+        """Recorded fine-tuning requests (of one route when given), in arrival order."""
+        with self._lock:
+            found = [(FineTuneStore.match(r.method, r.path), r) for r in self.requests]
+        return [r for m, r in found if m is not None and (route is None or m[0] == route)]
 
     def start(self) -> OpenAIServer:
         """Serve in a daemon thread; returns self."""
@@ -260,10 +277,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         owner = self.server.owner
         # Recorded, but scripted faults are kept for the chat requests they were meant for.
-        owner._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None,
-                      scripted=False)
+        rec = owner._record("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None,
+                            scripted=False)
         try:
-            if self.path.rstrip("/").endswith("/models"):
+            if (route := FineTuneStore.match("GET", self.path)) is not None:
+                self._serve_fine_tune(rec, route, b"")
+            elif self.path.rstrip("/").endswith("/models"):
                 models = {"object": "list", "data": [{"id": "test-model", "object": "model"}]}
                 self._json(200, models)
             else:
@@ -282,13 +301,44 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         headers = {k.lower(): v for k, v in self.headers.items()}
-        rec = owner._record("POST", self.path, headers, body)
+        route = FineTuneStore.match("POST", self.path)
+        rec = owner._record("POST", self.path, headers, body, scripted=route is None)
         try:
-            self._serve_chat(rec)
+            if route is not None:
+                self._serve_fine_tune(rec, route, raw)
+            else:
+                self._serve_chat(rec)
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             self.close_connection = True  # the client gave up (its timeout); nothing to do
         finally:
             owner._done()
+
+    def _serve_fine_tune(self, rec: RecordedRequest, route: tuple[str, str | None], raw: bytes) -> None:
+        """A fine-tuning request, with its route's next scripted fault (see openai_finetune)."""
+        owner = self.server.owner
+        fault = owner.fine_tune.next_fault(route[0]) or Fault()
+        if fault.delay_s > 0 and owner._stop.wait(min(fault.delay_s, MAX_DELAY_S)):
+            self.close_connection = True
+            return
+        if fault.kind == "status" and not fault.commit:
+            self._error(fault.status, f"injected HTTP {fault.status}", fault.headers)
+            return
+        status, body = owner.fine_tune.serve(route[0], route[1], rec.path, rec.headers, raw)
+        if fault.kind == "status":  # committed: the request took effect, the reply says it did not
+            self._error(fault.status, f"injected HTTP {fault.status}", fault.headers)
+        elif fault.kind == "disconnect":
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif fault.kind == "malformed":
+            self._send(200, b'{"id": "ftjob-x", "status": [oops', "application/json")
+        else:
+            self._json(status, body)
 
     def _serve_chat(self, rec: RecordedRequest) -> None:
         owner = self.server.owner
