@@ -12,7 +12,6 @@ import os
 import platform
 import resource
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -20,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from emscope import __version__
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import content_key, sha256_file
 from emscope.core.lock import output_lock
 from emscope.data.validate import load_dataset
 from emscope.models import load_tokenizer, resolve_model_dir
+from emscope.train._provenance import git_state, package_versions
 from emscope.train.batching import plan_digest
 from emscope.train.checkpoint import TrainState, clear_checkpoints, latest_checkpoint, load_checkpoint
 from emscope.train.config import TrainConfig, config_sources
@@ -94,27 +93,11 @@ def _finished(out: Path, key: str, overwrite: bool) -> dict[str, Any] | None:
 
 
 def _git() -> dict[str, Any]:
-    root = Path(__file__).resolve().parents[3]
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
-                               text=True, timeout=10, check=True).stdout.strip() != ""
-        return {"commit": commit, "dirty": dirty}
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
+    return git_state()
 
 
 def _versions() -> dict[str, str | None]:
-    import importlib.metadata as md
-
-    found: dict[str, str | None] = {"python": platform.python_version(), "emscope": __version__}
-    for name in ("torch", "transformers", "peft", "safetensors"):
-        try:
-            found[name] = md.version(name)
-        except md.PackageNotFoundError:
-            found[name] = None
-    return found
+    return package_versions(("torch", "transformers", "peft", "safetensors"))
 
 
 def peak_rss_mb() -> float:
