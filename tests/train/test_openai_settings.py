@@ -126,3 +126,13 @@ def test_prices_match_families_and_user_overrides_win() -> None:
     assert estimate_cost("my-model", 10)["estimated_usd"] is None
     with pytest.raises(InputError, match="negative"):
         resolve_openai_config({**BASE, "prices": {"gpt-4o-mini": -1}})
+
+
+def test_the_readme_lists_exactly_the_refused_settings_and_the_mapping() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    refused = readme[readme.index("an **error that names"):readme.index("The reverse holds")]
+    assert set(re.findall(r"`(\w+)`", refused)) == set(UNSUPPORTED)
+    for parameter in API_PARAMETERS.values():
+        assert f"`{parameter}" in readme
