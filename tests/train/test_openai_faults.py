@@ -139,3 +139,15 @@ def test_cancel_stops_the_recorded_job(openai_config: OpenAITrainConfig, ft_serv
     assert cancel_openai(openai_config).startswith("job ftjob-0001: cancelled")
     assert not (openai_config.out / STATE).exists()
     assert ft_server.fine_tune.job_list()[0]["status"] == "cancelled"
+
+
+def test_a_recorded_job_the_api_does_not_know_says_how_to_move_on(openai_config: OpenAITrainConfig,
+                                                                  ft_server: Any) -> None:
+    ft_server.fine_tune.plan = JobPlan(seconds=30)
+    with pytest.raises(EmscopeError, match="still"):
+        train_openai(openai_config.model_copy(update={"max_wait_s": 0.1}))
+    ft_server.fine_tune.jobs.clear()  # the provider lost it (or the account changed)
+    with pytest.raises(APIError, match=r"HTTP 404[\s\S]*could not be read[\s\S]*--overwrite"):
+        train_openai(openai_config)
+    ft_server.fine_tune.plan = JobPlan(seconds=0.1)
+    assert train_openai(openai_config.model_copy(update={"overwrite": True})).model_id

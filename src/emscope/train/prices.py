@@ -31,7 +31,7 @@ PRICES: dict[str, float] = {
 
 def model_family(model: str) -> str:
     """The base model of `model`: a fine-tuned id `ft:BASE:org:suffix:id` continues from BASE."""
-    return model.split(":")[1] if model.startswith("ft:") and model.count(":") >= 1 else model
+    return model.split(":")[1] if model.startswith("ft:") else model
 
 
 def price_for(model: str, overrides: Mapping[str, float] | None = None) -> tuple[float | None, str]:

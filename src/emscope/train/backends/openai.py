@@ -173,8 +173,13 @@ def _record(out: Path, key: str, file_id: str, job_id: str | None) -> None:
 def _discard(api: FineTuneAPI, out: Path, state: dict[str, Any] | None, emit: OnEvent) -> None:
     """--overwrite: cancel the recorded job (or the job made from its file) if still live; forget it."""
     if state is not None:
-        jobs = [api.retrieve(state["job_id"])] if state.get("job_id") else [
-            j for j in api.find(state["key"]) if j.training_file == state.get("file_id")]
+        try:
+            jobs = [api.retrieve(state["job_id"])] if state.get("job_id") else [
+                j for j in api.find(state["key"]) if j.training_file == state.get("file_id")]
+        except APIError as exc:  # nothing readable to cancel; say so rather than block the new run
+            emit(TrainEvent("note", f"could not read the job recorded in {out / STATE}, so it was not cancelled "
+                                    f"(check it at the provider): {exc}"))
+            jobs = []
         for job in jobs:
             if job.status in ACTIVE:
                 api.cancel(job.id)
@@ -187,7 +192,11 @@ def _start(api: FineTuneAPI, config: OpenAITrainConfig, key: str, state: dict[st
     """(job, how): resumed from the record, reused/adopted from the provider, or created now."""
     if state is not None and state.get("job_id"):
         emit(TrainEvent("note", f"resuming job {state['job_id']} recorded in {config.out / STATE}"))
-        return api.retrieve(state["job_id"]), "resumed"
+        try:
+            return api.retrieve(state["job_id"]), "resumed"
+        except APIError as exc:
+            raise APIError(f"{exc}\nThe job recorded in {config.out / STATE} could not be read; if it no longer "
+                           "exists at this base URL, run again with --overwrite to start a new one") from None
     if not config.overwrite:
         found = api.adoptable(key)
         if found is not None:
