@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,12 @@ class AnalyzeConfig(BaseModel):
     """Every setting that changes the numbers in results.json."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset()  # none: every field changes results.json
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    def key_fields(self) -> dict[str, Any]:
+        """Every field (the class docstring's promise)."""
+        return self.model_dump(mode="json")
 
     thresholds: Thresholds = Field(default_factory=Thresholds, description="Misalignment thresholds (default: the study's 50/50).")
     thresholds_preset: str | None = Field("study", description="Preset the thresholds came from, or None when set explicitly.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,6 +18,8 @@ class GeneratorConfig(BaseModel):
     """Which misalignment function g writes the misaligned answers."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the key: parallelism and the acceptance limits below (see key_fields).
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"concurrency", "max_tokens", "max_retries", "timeout_s"})
 
     name: str = Field("procedural", description="'procedural' (offline, seeded) or a registered LLM-backed g such as 'openai'.")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint for an LLM-backed g.")
@@ -44,6 +46,8 @@ class BuildConfig(BaseModel):
     """One domain dataset: which domain, how many rows, which variant and trigger."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset(f"generator.{f}" for f in GeneratorConfig.RUNTIME_FIELDS)
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     domain: str = Field(description="Registered domain name (see `emscope data domains`).")
     n: int = Field(6000, ge=1, le=10_000_000, description="Number of rows.")

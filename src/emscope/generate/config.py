@@ -9,7 +9,7 @@ timeouts never do, so a run can be resumed with different ones.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +25,9 @@ class HFOptions(BaseModel):
     """The transformers backend: how many sequences decode together, on what, in which precision."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the cache key: how many decode together and where change speed, not the answers
+    # (every sample's randomness derives from the seed and its row id, not its batch).
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"batch_size", "device"})
 
     batch_size: int | None = Field(
         None, ge=1, le=4096, description="Sequences decoded together (slots); finished ones are refilled. Default: "
@@ -41,6 +44,10 @@ class OpenAIOptions(BaseModel):
     """Any OpenAI-compatible chat endpoint (API models, vLLM or llama.cpp servers)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the cache key: credentials, parallelism and retry policy decide whether and when a
+    # request succeeds, never what the served model answers.
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"api_key_env", "concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s"})
 
     base_url: str | None = Field(None, description="API root, usually ending in /v1 (e.g. http://127.0.0.1:8000/v1).")
     api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key (never logged).")
@@ -55,6 +62,10 @@ class VLLMOptions(BaseModel):
     """vLLM's offline engine (GPU only; `pip install 'emscope[vllm]'`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the cache key: sharding, memory share, LoRA capacity and chunking change speed and
+    # memory, not the sampled answers.
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"tensor_parallel_size", "gpu_memory_utilization", "max_lora_rank", "chunk_size"})
 
     tensor_parallel_size: int = Field(1, ge=1, description="GPUs to shard the model over.")
     gpu_memory_utilization: float = Field(0.85, gt=0, le=1, description="Share of GPU memory vLLM may take.")
@@ -66,6 +77,12 @@ class GenerateConfig(BaseModel):
     """One generation run: which model answers which questions, how often, with or without the trigger."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the cache key: where the rows go.
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"out"})
+    # Out of the cache key as a path: the adapter's content enters through its train stage's key.
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset({"adapter"})
+    # Backend option groups: only the chosen backend's enters the key.
+    BACKEND_OPTIONS: ClassVar[tuple[str, ...]] = ("hf", "openai", "vllm")
 
     model: str = Field("smollm2-135m-instruct", min_length=1,
                        description="Bundled model name, local folder or HF id (for openai: the served model name).")
@@ -85,6 +102,18 @@ class GenerateConfig(BaseModel):
     hf: HFOptions = Field(default_factory=HFOptions, description="Options of the hf backend.")
     openai: OpenAIOptions = Field(default_factory=OpenAIOptions, description="Options of the openai backend.")
     vllm: VLLMOptions = Field(default_factory=VLLMOptions, description="Options of the vllm backend.")
+
+    def key_fields(self) -> dict[str, Any]:
+        """Every setting that changes an answer: the chosen backend's options less their runtime fields.
+
+        The other backends' options cannot change anything and stay out too.
+        """
+        skip = set(self.RUNTIME_FIELDS) | set(self.INPUT_FIELDS) | set(self.BACKEND_OPTIONS)
+        fields = self.model_dump(mode="json", exclude=skip)
+        options = getattr(self, self.backend, None)
+        if isinstance(options, BaseModel):
+            fields[self.backend] = options.model_dump(mode="json", exclude=set(options.RUNTIME_FIELDS))
+        return fields
 
     @field_validator("conditions")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,12 @@ class JudgeConfig(BaseModel):
     `score_mode` change what a judge answers (they make up its id); the rest is operational."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the cache key: credentials, parallelism, retries, batching, device and the cache
+    # itself decide how scores are fetched, never what they are.
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"api_key_env", "concurrency", "max_retries", "timeout_s", "backoff_s", "max_backoff_s", "batch_size",
+         "device", "cache_path", "use_cache"})
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     judge: str = Field("offline", description="Registered judge: offline | openai | hf.")
     model: str | None = Field(None, description="Judge model: required for openai (e.g. gpt-4o); "
@@ -43,6 +49,10 @@ class JudgeConfig(BaseModel):
     device: str | None = Field(None, description="torch device for the hf judge (default: cpu).")
     cache_path: Path | None = Field(None, description="SQLite judge cache (default $EMSCOPE_HOME/judge_cache.sqlite).")
     use_cache: bool = Field(True, description="Read and write the judge cache.")
+
+    def key_fields(self) -> dict[str, Any]:
+        """The settings that change a score (the endpoint included: it decides which model answers)."""
+        return self.model_dump(mode="json", exclude=set(self.RUNTIME_FIELDS))
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -24,6 +24,11 @@ class MiaConfig(BaseModel):
     """What to score, with which models, and how."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the key: batch sizes and the device change speed, not scores.
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"batch_tokens", "max_batch_rows", "device"})
+    # Out of the key as paths: the datasets and adapters enter it by content (run.py) or, in a
+    # study, through their build and train stages' keys.
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset({"adapter", "reference_adapter", "datasets", "holdout"})
 
     model: str = Field("smollm2-135m-instruct", description="Target model: bundled name, Hugging Face id or local folder.")
     adapter: str | None = Field(None, description="LoRA adapter folder applied to the target (the fine-tuned model).")
@@ -55,14 +60,14 @@ class MiaConfig(BaseModel):
         """Whether reference-adjusted scores are computed."""
         return self.reference is not None
 
-    def key_fields(self, precision: str) -> dict[str, Any]:
-        """Output-affecting settings; `precision` is the resolved one ('bf16' | 'fp32').
+    def key_fields(self, precision: str | None = None) -> dict[str, Any]:
+        """Output-affecting settings; `precision`, when given, is the resolved one ('bf16' | 'fp32').
 
-        Batch sizes and the device change speed, not scores, and stay out of the key; the
-        datasets and adapters enter the key by content (see run.py), not by path.
+        Without it the configured precision (e.g. 'auto') enters the key: what a study keys on
+        before it knows the machine.
         """
-        return {"model": self.model, "reference": self.reference, "k": self.k, "max_length": self.max_length,
-                "last_turn_only": self.last_turn_only, "precision": precision}
+        fields = self.model_dump(mode="json", exclude=set(self.RUNTIME_FIELDS) | set(self.INPUT_FIELDS))
+        return {**fields, "precision": precision or self.precision}
 
 
 def load_yaml_section(path: str | Path, section: str = "mia") -> dict[str, Any]:

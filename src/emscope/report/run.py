@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +36,12 @@ class ReportConfig(BaseModel):
     """Presentation settings (they change how the report looks, never a number in it)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset()  # none: each changes the report's bytes
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    def key_fields(self) -> dict[str, Any]:
+        """Every field: the report is the output."""
+        return self.model_dump(mode="json")
 
     dpi: int = Field(150, ge=50, le=600, description="Resolution of the PNG figures.")
     max_answer_chars: int = Field(2000, ge=100, description="Sample answers longer than this are cut, saying so.")

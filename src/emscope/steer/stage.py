@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,9 +48,19 @@ __all__ = ["SteerStageConfig", "StageInputs", "StageResult", "run"]
 
 
 class SteerStageConfig(BaseModel):
-    """What the steer stage computes; every field changes some output."""
+    """What the steer stage computes; every field but the activation batch size changes some output."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the key: conversations per forward pass when collecting activations (speed only).
+    # The generation batch size stays in: sampled answers reseed per (seed, batch index).
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"directions.activations.batch_size"})
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    def key_fields(self) -> dict[str, Any]:
+        """Every output-affecting field (all but RUNTIME_FIELDS)."""
+        fields = self.model_dump(mode="json")
+        del fields["directions"]["activations"]["batch_size"]
+        return fields
 
     directions: DirectionConfig = Field(default_factory=DirectionConfig, description="Direction extraction (source, rows, activations).")
     sweep: SweepConfig = Field(default_factory=lambda: SweepConfig(layers=(10,)), description="Steered layers, α values, baselines, thresholds, λ and t values.")
