@@ -46,6 +46,32 @@ def test_score_then_predict(tmp_path: Path, small_data: Path, holdout_data: Path
     data = json.loads((tmp_path / "p.json").read_text())
     assert [p["column"] for p in data["predictors"]] == ["loss", "minkpp"] and data["predictors"][0]["n"] == 3
     assert (tmp_path / "fig" / "roc.png").is_file() and (tmp_path / "fig" / "scatter_minkpp.png").is_file()
+    _predict_json_feeds_the_report(tmp_path, out)
+
+
+def _predict_json_feeds_the_report(tmp_path: Path, scores: Path) -> None:
+    """`emscope mia predict --json` writes what `emscope report --mia` reads (issue 15: they disagreed on kind)."""
+    domains = ("incorrect_math", "risky_financial_advice", "bad_medical_advice")
+    rows = [{"question_id": f"q{i % 3}", "question": "Q?", "answer": f"answer {i}", "condition": cond, "domain": d,
+             "model": "m", "aligned": 10.0 + (i * 7 + 13 * k) % 80, "coherent": 80.0, "verdict": "scored",
+             "judge": "offline-v1"} for k, d in enumerate(domains) for i in range(12) for cond in ("with", "without")]
+    judged = tmp_path / "judged.jsonl"
+    judged.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    analyzed = runner.invoke(app, ["analyze", str(judged), "--out", str(tmp_path / "analysis")])
+    assert analyzed.exit_code == 0, analyzed.output
+    pred = runner.invoke(app, ["mia", "predict", "--scores", str(scores), "--rates",
+                               str(tmp_path / "analysis" / "results.json"), "--bootstrap", "200",
+                               "--json", str(tmp_path / "cli_predictors.json")])
+    assert pred.exit_code == 0, pred.output
+    data = json.loads((tmp_path / "cli_predictors.json").read_text())
+    assert data["kind"] == "emscope.mia.predictors" and data["settings"]["resamples"] == 200
+    assert set(data["rates"]) == set(domains) and {d["domain"] for d in data["domains"]} == set(domains)
+    shown = runner.invoke(app, ["report", str(tmp_path / "analysis"), "--out", str(tmp_path / "report"),
+                                "--mia", str(tmp_path / "cli_predictors.json")])
+    assert shown.exit_code == 0, shown.output
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert 'data-table="mia_predictors"' in html and 'data-table="mia_domains"' in html
+    assert "Membership inference as a predictor" in html
 
 
 def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:

@@ -167,19 +167,32 @@ def predict(
     figures: Path = typer.Option(None, help="Write roc.png and scatter_<column>.png into this folder."),
 ) -> None:
     """Spearman ρ, ROC-AUC (bootstrap CI) and leave-one-domain-out AUC of per-domain MIA scores vs misalignment."""
-    from emscope.mia.predict import load_rates, predict_all
+    from pydantic import ValidationError
+
+    from emscope.core.errors import InputError
+    from emscope.core.validation import settings_error
+    from emscope.mia.predict import load_rates
+    from emscope.mia.predictors import PredictConfig, predictors_payload
     from emscope.mia.schema import read_scores
 
-    summaries = [read_scores(s) for s in scores]
-    preds, notes = predict_all(summaries, load_rates(rates, rates_model), column or None, stat, bootstrap,
-                               confidence, seed)
+    try:
+        config = PredictConfig(columns=tuple(column) if column else None, stat=stat, resamples=bootstrap,
+                               confidence=confidence, seed=seed)
+    except ValidationError as exc:
+        raise settings_error(exc, "mia predict options", flags={"resamples": "--bootstrap", "columns": "--column"},
+                             as_flags=True) from exc
+    summaries = {str(s): read_scores(s) for s in scores}  # source (the file given) -> summary
+    if len(summaries) < len(scores):
+        raise InputError("--scores names one file twice; give each summary once")
+    loaded = load_rates(rates, rates_model)
+    preds, notes = config.predict(list(summaries.values()), loaded)
     console.print(_predictor_table(preds))
     console.print(_domain_table(preds))
     for note in notes + [f"{p.column}: {p.note}" for p in preds if p.note]:
         console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
-    if json_out:
-        atomic_write_text(json_out, json.dumps({"notes": notes, "predictors": [p.model_dump() for p in preds]},
-                                               indent=2) + "\n")
+    if json_out:  # the format `emscope report --mia` reads (mia/predictors.py), as the study's predict stage writes
+        payload = predictors_payload(config, summaries, loaded, preds, notes)
+        atomic_write_text(json_out, json.dumps(payload, indent=1) + "\n")
     if figures:
         from emscope.mia.figures import roc_figure, scatter_figure
 

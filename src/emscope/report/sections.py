@@ -73,12 +73,12 @@ def _saved(fig: Any, out: Path, name: str, title: str, caption: str, dpi: int) -
 
 def mia_section(predictors_file: str | Path, out: Path, dpi: int = 150) -> Section:
     """Per-domain MIA scores, member-vs-held-out AUCs, and each score as a misalignment predictor."""
-    from emscope.mia import Predictor, roc_figure, scatter_figure
+    from emscope.mia import roc_figure, scatter_figure
+    from emscope.mia.predictors import read_predictors
 
-    data = _read(Path(predictors_file), "MIA predictors")
-    if data.get("kind") != "emscope.study.predictors":
-        raise InputError(f"{predictors_file}: not an emscope predictors file (kind {data.get('kind')!r})")
-    predictors = [Predictor.model_validate(p) for p in data["predictors"]]
+    # The one predictors format: `emscope mia predict --json` and the study's predict stage write it.
+    data = read_predictors(predictors_file)
+    predictors = data["predictors"]
     figures: list[SectionFigure] = []
     drawable = [p for p in predictors if p.auc is not None]
     if drawable:
