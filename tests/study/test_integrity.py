@@ -43,9 +43,10 @@ def finished(tmp_path: Path) -> dict[str, StageRecord]:
 
 def test_manifest_records_size_rows_sha_and_upstream(finished: dict[str, StageRecord]) -> None:
     manifest = finished["b"].manifest
-    assert manifest["files"]["rows.jsonl"]["rows"] == 2 and len(manifest["files"]["rows.jsonl"]["sha256"]) == 64
-    assert set(manifest["files"]) == {"rows.jsonl", "sub/results.json"}
-    assert list(manifest["deps"]) == [f"a/{finished['a'].key}"]
+    assert manifest.files is not None
+    assert manifest.files["rows.jsonl"].rows == 2 and len(manifest.files["rows.jsonl"].sha256) == 64
+    assert set(manifest.files) == {"rows.jsonl", "sub/results.json"}
+    assert list(manifest.deps) == [f"a/{finished['a'].key}"]
 
 
 def test_an_intact_run_is_skipped(tmp_path: Path, finished: dict[str, StageRecord]) -> None:

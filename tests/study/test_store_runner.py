@@ -20,7 +20,7 @@ def test_stage_is_invisible_until_complete(tmp_path: Path) -> None:
     assert store.done("judge", key) is None and store.partial() == [("judge", key)]
     record = store.complete("judge", key, {"a": 1}, {"generate": "k"}, time.time())
     assert record.path == store.path("judge", key) and (record.path / "judged.jsonl").exists()
-    assert record.manifest["status"] == "complete" and record.manifest["environment"]["packages"]["torch"]
+    assert record.manifest.status == "complete" and record.manifest.environment.packages["torch"]
     assert store.partial() == [] and [r.key for r in store.records()] == [key]
 
 

@@ -10,15 +10,14 @@ damaged, or was redone after this one was computed). Hidden files (locks) are no
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from emscope.core.manifest import MANIFEST, FileRecord, StageManifest, read_manifest
 
 __all__ = ["MANIFEST", "Inspection", "inspect_stage", "manifest_digest", "snapshot", "file_record"]
 
-MANIFEST = "manifest.json"
 _CHUNK = 1 << 20
 
 
@@ -28,7 +27,7 @@ class Inspection:
 
     state: str  # "pending" | "done" | "damaged" | "stale"
     problem: str | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: StageManifest | None = None
 
     @property
     def ok(self) -> bool:
@@ -36,7 +35,7 @@ class Inspection:
         return self.state == "done"
 
 
-def file_record(path: Path) -> dict[str, Any]:
+def file_record(path: Path) -> FileRecord:
     """Size and sha256 of a file, and its row count when it is JSONL (read in chunks)."""
     digest, size, newlines, last = hashlib.sha256(), 0, 0, b"\n"
     with path.open("rb") as fh:
@@ -45,13 +44,12 @@ def file_record(path: Path) -> dict[str, Any]:
             size += len(chunk)
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
-    record: dict[str, Any] = {"size": size, "sha256": digest.hexdigest()}
-    if path.suffix == ".jsonl":
-        record["rows"] = newlines + (last != b"\n")  # a final row without its newline still counts
-    return record
+    # A final row without its newline still counts.
+    rows = newlines + (last != b"\n") if path.suffix == ".jsonl" else None
+    return FileRecord(size=size, sha256=digest.hexdigest(), rows=rows)
 
 
-def snapshot(folder: Path) -> dict[str, dict[str, Any]]:
+def snapshot(folder: Path) -> dict[str, FileRecord]:
     """{relative path: file_record} of every output file in `folder` (not the manifest, not hidden files)."""
     out = {}
     for path in sorted(folder.rglob("*")):
@@ -66,29 +64,16 @@ def manifest_digest(stage_dir: Path) -> str:
     return hashlib.sha256((stage_dir / MANIFEST).read_bytes()).hexdigest()
 
 
-def _read_manifest(stage_dir: Path) -> tuple[dict[str, Any] | None, str | None]:
-    path = stage_dir / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, f"{MANIFEST} is missing"
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return None, f"{MANIFEST} is corrupt ({type(exc).__name__}: {str(exc)[:80]})"
-    if not isinstance(data, dict) or data.get("status") != "complete":
-        return None, f"{MANIFEST} is corrupt (not a complete-stage record)"
-    return data, None
-
-
-def _file_problem(stage_dir: Path, name: str, want: dict[str, Any]) -> str | None:
+def _file_problem(stage_dir: Path, name: str, want: FileRecord) -> str | None:
     path = stage_dir / name
     if not path.is_file():
         return f"{name} is missing"
     have = file_record(path)
-    if "rows" in want and have.get("rows") != want["rows"]:
-        return f"{name} has {have.get('rows')} rows, {want['rows']} were written"
-    if have["size"] != want.get("size"):
-        return f"{name} is {have['size']} bytes, {want.get('size')} were written"
-    if have["sha256"] != want.get("sha256"):
+    if want.rows is not None and have.rows != want.rows:
+        return f"{name} has {have.rows} rows, {want.rows} were written"
+    if have.size != want.size:
+        return f"{name} is {have.size} bytes, {want.size} were written"
+    if have.sha256 != want.sha256:
         return f"{name} changed since it was written (sha256 differs)"
     return None
 
@@ -97,18 +82,15 @@ def inspect_stage(stage_dir: Path, lookup: Callable[[str, str], Inspection]) -> 
     """Check a finished stage folder; `lookup(stage, key)` inspects its upstream stages."""
     if not stage_dir.is_dir():
         return Inspection("pending")
-    manifest, problem = _read_manifest(stage_dir)
+    manifest, problem = read_manifest(stage_dir / MANIFEST)
     if manifest is None:
         return Inspection("damaged", problem)
-    files = manifest.get("files")
-    if files is None:  # written before manifests recorded their files: nothing to verify against
+    if manifest.files is None:  # written before manifests recorded their files: nothing to verify against
         return Inspection("done", manifest=manifest)
-    if not isinstance(files, dict):
-        return Inspection("damaged", f"{MANIFEST} is corrupt (files is not a mapping)")
-    for name, want in sorted(files.items()):
-        if (problem := _file_problem(stage_dir, name, want if isinstance(want, dict) else {})) is not None:
+    for name, want in sorted(manifest.files.items()):
+        if (problem := _file_problem(stage_dir, name, want)) is not None:
             return Inspection("damaged", problem)
-    for dep, digest in sorted((manifest.get("deps") or {}).items()):
+    for dep, digest in sorted(manifest.deps.items()):
         stage, _, key = str(dep).partition("/")
         upstream = lookup(stage, key)
         if not upstream.ok:

@@ -19,21 +19,13 @@ from typing import Any
 from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.core.lock import output_lock
-from emscope.study.audit import run_audit
 from emscope.study.config import StudyConfig, study_from_dict
-from emscope.study.extras import run_predict, run_steer
-from emscope.study.pipeline import (
-    Job,
-    job_keys,
-    judge_config,
-    judge_key,
-    plan_jobs,
-    run_analyze,
-    run_job,
-    run_report,
-    run_stats,
-)
+from emscope.study.jobs import Job, plan_jobs
+from emscope.study.pipeline import job_keys, planned_stages, run_job, run_study_stages, study_keys
 from emscope.study.runner import make_runner
+from emscope.study.stages import JobState, study_stages
+from emscope.study.stages.analyze import RESULTS
+from emscope.study.stages.report import REPORT
 from emscope.study.store import RunStore, StageEvent
 from emscope.study.validate import validate_study
 
@@ -41,7 +33,6 @@ __all__ = ["StudyResult", "run_study", "study_status", "summary_rows", "read_stu
            "STUDY_FILE"]
 
 STUDY_FILE = "study.json"
-_WIDE = ("stats", "analyze", "audit", "predict", "steer", "report")  # study-wide stages, after every job
 
 
 @dataclass(frozen=True)
@@ -55,15 +46,6 @@ class StudyResult:
     stage_seconds: dict[str, float]
 
 
-def planned_stages(config: StudyConfig) -> list[str]:
-    """The stage name of every stage event the study will report, in order."""
-    per_job = ["build", "train", *(["mia"] if config.mia.enabled else []), "generate", "judge"]
-    stages = [s for job in plan_jobs(config) for s in (per_job if job.domain else ["generate", "judge"])]
-    wide = {"stats": config.stats.enabled, "analyze": True, "audit": config.judge.audit is not None,
-            "predict": config.mia.enabled, "steer": config.steer.enabled, "report": True}
-    return stages + [s for s in _WIDE if wide[s]]
-
-
 class _Progress:
     """One line per stage event with done/total and, once it is honest, an ETA.
 
@@ -75,6 +57,7 @@ class _Progress:
     """
 
     def __init__(self, planned: list[str]) -> None:
+        self.wide = {s.name for s in study_stages()}  # short, counted once measured
         self.total, self.done = len(planned), 0
         self.remaining = Counter(planned)
         self.stage_seconds: dict[str, float] = {}
@@ -103,13 +86,13 @@ class _Progress:
 
     def _eta(self) -> str:
         ahead = {k: n for k, n in self.remaining.items() if n > 0}
-        if not ahead or any(k not in self.measured for k in ahead if k not in _WIDE):
+        if not ahead or any(k not in self.measured for k in ahead if k not in self.wide):
             return ""  # no honest estimate yet; study-wide stages are short and counted when measured
         seconds = sum(n * sum(self.measured[k]) / len(self.measured[k]) for k, n in ahead.items() if k in self.measured)
         return f" (ETA ~{max(seconds / 60, 1):.0f} min)" if seconds >= 60 else " (ETA <1 min)"
 
 
-def _job_entry(config: StudyConfig, run_dir: str, job: Job) -> dict[str, str]:
+def _job_entry(config: StudyConfig, run_dir: str, job: Job) -> JobState:
     # Module-level (picklable) entry point for runners that ship jobs to other processes.
     return run_job(config, run_dir, job, _print_event)
 
@@ -144,25 +127,16 @@ def _run_locked(config: StudyConfig, root: Path) -> StudyResult:
     started = time.time()
     runner = make_runner(config.runner.name, **config.runner.options)
     if runner.name == "local":
-        outputs = [run_job(config, str(root), job, progress) for job in jobs]
+        states = [run_job(config, str(root), job, progress) for job in jobs]
     else:
         # Workers may run elsewhere (another cwd, another node): they get the absolute path.
-        outputs = runner.map(partial(_job_entry, config, str(root.resolve())), jobs)
-        progress.finished_elsewhere([s for s in planned if s not in _WIDE])
-    datasets = [o["dataset"] for o in outputs if "dataset" in o]
-    judged = [o["judged"] for o in outputs]
-    stats = run_stats(config, store, datasets, progress)
-    analyzed = run_analyze(config, store, judged, datasets, stats, progress)
-    audited = run_audit(config, store, judged, progress)
-    # MIA predictors read every seed's models (a domain's value is the mean over its seeds); steering
-    # uses the first seed's adapters.
-    predicted = run_predict(store, analyzed, [o["mia"] for o in outputs if "mia" in o], progress)
-    first = {j.domain: o for j, o in zip(jobs, outputs) if j.domain and j.seed == config.seeds[0]}
-    steered = run_steer(config, store, first, judge_config(config), judge_key(config), progress)
-    html = run_report(store, analyzed, progress, predicted, steered, audited)
+        states = runner.map(partial(_job_entry, config, str(root.resolve())), jobs)
+        progress.finished_elsewhere([s for s in planned if s not in progress.wide])
+    records = run_study_stages(config, store, states, progress)
+    html = records["report"].path / REPORT
     # A stable name for the latest report, beside the content-addressed one.
     atomic_write_text(root / "report.html", html.read_text(encoding="utf-8"))
-    return StudyResult(root, root / "report.html", analyzed.path / "results.json", time.time() - started,
+    return StudyResult(root, root / "report.html", records["analyze"].path / RESULTS, time.time() - started,
                        progress.stage_seconds)
 
 
@@ -193,14 +167,12 @@ def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
     validate_study(config)
     store = RunStore(root)
     partial_keys = set(store.partial())
-    rows, seen = [], set()
+    rows, states = [], []
     for job in plan_jobs(config):
-        for stage, key in job_keys(config, job).items():
-            rows.append(_status_row(store, job.label, stage, key, partial_keys))
-            seen.add((stage, key))
-    for stage, key in store.finished():  # study-wide stages: every one found on disk
-        if stage in _WIDE and (stage, key) not in seen:
-            rows.append(_status_row(store, "all", stage, key, partial_keys))
+        keys = job_keys(config, job)
+        states.append(JobState(job, keys))
+        rows += [_status_row(store, job.label, stage, key, partial_keys) for stage, key in keys.items()]
+    rows += [_status_row(store, "all", stage, key, partial_keys) for stage, key in study_keys(config, states).items()]
     return rows
 
 
@@ -210,7 +182,7 @@ def _status_row(store: RunStore, job: str, stage: str, key: str, partial_keys: s
     if state == "pending" and (stage, key) in partial_keys:
         state = "in progress"
     return {"job": job, "stage": stage, "key": key, "state": state, "problem": found.problem,
-            "seconds": found.manifest.get("seconds") if found.ok else None}
+            "seconds": found.manifest.seconds if found.ok and found.manifest else None}
 
 
 def summary_rows(results_path: str | Path) -> list[dict[str, Any]]:

@@ -125,7 +125,8 @@ def judged_files_of_run(run_dir: str | Path) -> tuple[list[Path], object]:
     Only the jobs of the run's own study.json: a run directory can hold stages of older
     settings, whose answers would be counted twice.
     """
-    from emscope.study.pipeline import analyze_config, job_keys, plan_jobs
+    from emscope.study.pipeline import job_keys, plan_jobs
+    from emscope.study.stages.analyze import analyze_config
     from emscope.study.run import read_study_file
     from emscope.study.store import RunStore
 

@@ -17,58 +17,28 @@ it is removed and redone, and so, in turn, is everything downstream of it.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from emscope import __version__
 from emscope.core.io import atomic_write_text
 from emscope.core.keys import content_key
-from emscope.study.integrity import MANIFEST, Inspection, inspect_stage, manifest_digest, snapshot
+from emscope.core.manifest import MANIFEST, StageManifest, environment
+from emscope.study.integrity import Inspection, inspect_stage, manifest_digest, snapshot
 
 __all__ = ["RunStore", "StageRecord", "StageEvent", "Notify", "run_stage", "stage_key", "environment"]
 
 _SCHEMA_VERSION = 1  # of stage keys: changing it would orphan every finished stage
-_MANIFEST_VERSION = 2  # 2: manifests record their files and upstream digests
-_VERSIONED = ("torch", "transformers", "peft", "numpy", "scipy", "scikit-learn", "sentence-transformers")
 
 
 def stage_key(stage: str, config: Any, inputs: dict[str, str] | None = None) -> str:
     """Key of a stage output: its name, output-affecting config and its inputs' keys."""
     return content_key({"stage": stage, "config": config, "inputs": dict(sorted((inputs or {}).items()))},
                        schema_version=_SCHEMA_VERSION)
-
-
-def _git_state() -> dict[str, Any]:
-    root = Path(__file__).resolve().parents[3]
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=5).stdout.strip()
-        dirty = bool(subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
-                                    text=True, timeout=5).stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": commit or None, "dirty": dirty if commit else None}
-
-
-def environment() -> dict[str, Any]:
-    """Versions and machine facts recorded in every manifest."""
-    versions = {}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return {"emscope": __version__, "python": platform.python_version(), "platform": platform.platform(),
-            "packages": versions, "git": _git_state()}
 
 
 @dataclass(frozen=True)
@@ -78,7 +48,7 @@ class StageRecord:
     stage: str
     key: str
     path: Path
-    manifest: dict[str, Any]
+    manifest: StageManifest
 
 
 class RunStore:
@@ -104,7 +74,9 @@ class RunStore:
     def done(self, stage: str, key: str) -> StageRecord | None:
         """The finished, verified output of (stage, key), or None when absent or damaged."""
         found = self.inspect(stage, key)
-        return StageRecord(stage, key, self.path(stage, key), found.manifest) if found.ok else None
+        if not found.ok or found.manifest is None:
+            return None
+        return StageRecord(stage, key, self.path(stage, key), found.manifest)
 
     def discard(self, stage: str, key: str) -> None:
         """Remove a damaged finished output so the stage can be redone from scratch."""
@@ -118,15 +90,13 @@ class RunStore:
         return path
 
     def complete(self, stage: str, key: str, config: Any, inputs: dict[str, str], started: float,
-                 extra: dict[str, Any] | None = None, deps: tuple[StageRecord, ...] = ()) -> StageRecord:
+                 extra: dict[str, Any] | None = None, deps: tuple[StageRecord, ...] = (),
+                 seed: int | None = None) -> StageRecord:
         """Write the manifest (files, upstream digests) into the work folder and rename it to its final name."""
         work = self.workdir(stage, key)
-        manifest = {"schema_version": _MANIFEST_VERSION, "stage": stage, "key": key, "status": "complete",
-                    "config": config, "inputs": inputs, "started": started, "finished": time.time(),
-                    "seconds": round(time.time() - started, 3), "environment": environment(), **(extra or {}),
-                    "files": snapshot(work),
-                    "deps": {f"{d.stage}/{d.key}": manifest_digest(d.path) for d in deps}}
-        atomic_write_text(work / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
+        manifest = self._manifest(stage, key, config, inputs, started, seed, "complete", extra, deps)
+        manifest = manifest.model_copy(update={"files": snapshot(work)})
+        atomic_write_text(work / MANIFEST, manifest.to_json())
         final = self.path(stage, key)
         if final.exists():  # finished by a concurrent worker: keep theirs
             shutil.rmtree(work, ignore_errors=True)
@@ -138,6 +108,22 @@ class RunStore:
             raise RuntimeError(f"stage {stage} {key} did not verify right after it was written: "
                                f"{self.inspect(stage, key).problem}")
         return record
+
+    def fail(self, stage: str, key: str, config: Any, inputs: dict[str, str], started: float, error: BaseException,
+             seed: int | None = None) -> None:
+        """Record in the work folder why a stage failed (the folder stays partial: a rerun resumes it)."""
+        manifest = self._manifest(stage, key, config, inputs, started, seed, "failed", None, ())
+        manifest = manifest.model_copy(update={"error": f"{type(error).__name__}: {error}"[:2000]})
+        atomic_write_text(self.workdir(stage, key) / MANIFEST, manifest.to_json())
+
+    @staticmethod
+    def _manifest(stage: str, key: str, config: Any, inputs: dict[str, str], started: float, seed: int | None,
+                  status: str, extra: dict[str, Any] | None, deps: tuple[StageRecord, ...]) -> StageManifest:
+        now = time.time()
+        return StageManifest(stage=stage, key=key, status=status, config=config, inputs=inputs, seed=seed,
+                             started=started, finished=now, seconds=round(now - started, 3),
+                             environment=environment(), summary=dict(extra or {}),
+                             deps={f"{d.stage}/{d.key}": manifest_digest(d.path) for d in deps})
 
     def finished(self) -> list[tuple[str, str]]:
         """(stage, key) of every finished-looking output folder, intact or not."""
@@ -170,7 +156,7 @@ Notify = Callable[[StageEvent], None]
 
 def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job: str, notify: Notify,
               body: Callable[[Path], dict[str, Any] | None],
-              deps: tuple[StageRecord | None, ...] = ()) -> StageRecord:
+              deps: tuple[StageRecord | None, ...] = (), seed: int | None = None) -> StageRecord:
     """Skip (stage, key) when finished and intact; else (re)run `body(workdir)` and complete it.
 
     `deps` are the upstream records the body reads: their manifest digests go into this
@@ -179,7 +165,7 @@ def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job
     key_config, inputs = spec
     key = stage_key(stage, key_config, inputs)
     found = store.inspect(stage, key)
-    if found.ok:
+    if found.ok and found.manifest is not None:
         notify(StageEvent(stage, job, "skip"))
         return StageRecord(stage, key, store.path(stage, key), found.manifest)
     if found.problem is not None:  # damaged or stale: redo from scratch, never half-trust it
@@ -187,8 +173,12 @@ def run_stage(store: RunStore, stage: str, spec: tuple[Any, dict[str, str]], job
         store.discard(stage, key)
     notify(StageEvent(stage, job, "start"))
     started = time.time()
-    extra = body(store.workdir(stage, key))
+    try:
+        extra = body(store.workdir(stage, key))
+    except Exception as exc:  # recorded, then raised: the study stops, and the partial folder says why
+        store.fail(stage, key, key_config, inputs, started, exc, seed)
+        raise
     record = store.complete(stage, key, key_config, inputs, started, extra or {},
-                            tuple(d for d in deps if d is not None))
+                            tuple(d for d in deps if d is not None), seed)
     notify(StageEvent(stage, job, "done", time.time() - started))
     return record

@@ -87,6 +87,27 @@ def test_rerun_skips_every_stage_and_status_lists_the_extras(run: tuple[Path, ob
     assert {("mia", "done"), ("predict", "done"), ("steer", "done")} <= stages
 
 
+def test_runtime_only_settings_rerun_nothing(run: tuple[Path, object], capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 15: concurrency, retries, timeouts, credentials, devices and batch sizes used to enter the
+    # generate (and mia, steer) keys, so changing one redid generate, judge, analyze and report.
+    out, first = run
+    steer = TINY["steer"]["settings"]  # type: ignore[index]
+    changed = {**TINY,
+               "generate": {**TINY["generate"], "options": {  # type: ignore[dict-item]
+                   "openai": {"concurrency": 3, "max_retries": 9, "timeout_s": 7.0, "api_key_env": "OTHER_KEY"},
+                   "hf": {"device": "cpu", "batch_size": 7}}},
+               "judge": {"settings": {"concurrency": 2, "batch_size": 5, "use_cache": False}},
+               "mia": {**TINY["mia"], "settings": {"batch_tokens": 512, "max_batch_rows": 3}},  # type: ignore[dict-item]
+               "steer": {**TINY["steer"], "settings": {  # type: ignore[dict-item]
+                   **steer, "directions": {**steer["directions"], "activations": {"batch_size": 3}}}}}
+    capsys.readouterr()
+    again = run_study(study_from_dict(changed), out)
+    printed = capsys.readouterr().out
+    assert again.stage_seconds == {} and "done in" not in printed, printed
+    assert Path(again.report).read_text() == Path(first.report).read_text()  # type: ignore[attr-defined]
+    assert all(r["state"] == "done" for r in study_status(out))
+
+
 def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="mia.settings: datasets are set by the study"):
         run_study(study_from_dict({**TINY, "mia": {"enabled": True, "settings": {"datasets": ["x.jsonl"]}}}),
@@ -127,7 +148,8 @@ def test_holdout_that_only_repeats_training_rows_is_refused(tmp_path: Path) -> N
     from emscope.core.io import write_jsonl
     from emscope.data.build import build_rows
     from emscope.data.config import BuildConfig
-    from emscope.study.extras import HOLDOUT_SEED_OFFSET, _holdout
+    from emscope.study.stages.mia import HOLDOUT_SEED_OFFSET
+    from emscope.study.stages.mia import holdout_rows as _holdout
 
     config = study_from_dict({"profile": "demo", "domains": ["incorrect_math"],
                               "mia": {"enabled": True, "holdout_rows": 5}})
