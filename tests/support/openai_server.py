@@ -327,18 +327,21 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "status":  # committed: the request took effect, the reply says it did not
             self._error(fault.status, f"injected HTTP {fault.status}", fault.headers)
         elif fault.kind == "disconnect":
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload[: len(payload) // 2])
-            self.wfile.flush()
-            self.close_connection = True
+            self._cut_off(status, json.dumps(body).encode())
         elif fault.kind == "malformed":
             self._send(200, b'{"id": "ftjob-x", "status": [oops', "application/json")
         else:
             self._json(status, body)
+
+    def _cut_off(self, status: int, payload: bytes) -> None:
+        """Promise the whole JSON body, send half of it, drop the connection (a lost reply)."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload[: len(payload) // 2])
+        self.wfile.flush()
+        self.close_connection = True
 
     def _serve_chat(self, rec: RecordedRequest) -> None:
         owner = self.server.owner
@@ -362,13 +365,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "truncated":
             self._send(200, payload[: len(payload) // 2], "application/json")
         elif fault.kind == "disconnect":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload[: len(payload) // 2])
-            self.wfile.flush()
-            self.close_connection = True
+            self._cut_off(200, payload)
         else:
             self._send(200, payload, "application/json")
 

@@ -30,7 +30,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
+from emscope.core.errors import EmscopeError, InputError
+from emscope.core.http import import_openai
 from emscope.core.retry import AttemptFailed, Retrier, openai_errors, short
 from emscope.data.rewrite import RewriteRequest
 
@@ -186,7 +187,7 @@ class OpenAIRewriter:
         outcome = RewriteOutcome([None] * len(reqs), {}, self.model, self.base_url, 1 + self.max_retries)
         if not reqs:
             return outcome
-        openai = _import_openai()
+        openai = import_openai("the openai generator")
         key = os.environ.get(self.api_key_env) or KEY_PLACEHOLDER
         # max_retries=0: this class owns retrying (see the module docstring).
         client = openai.OpenAI(
@@ -276,15 +277,6 @@ def _answer_text(completion: Any, aligned: str) -> str:
         raise AttemptFailed("answer returned unchanged", retryable=True)
     return text
 
-
-def _import_openai() -> Any:
-    try:
-        import openai
-    except ImportError:
-        raise MissingDependencyError(
-            "the openai generator needs the openai package; install it with: pip install openai"
-        ) from None
-    return openai
 
 
 def _redact(text: str, key: str) -> str:

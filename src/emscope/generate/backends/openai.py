@@ -22,8 +22,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any
 
-from emscope.core.errors import MissingDependencyError
-from emscope.core.http import MAX_RETRY_AFTER_S, retry_after_seconds
+from emscope.core.http import MAX_RETRY_AFTER_S, import_openai, retry_after_seconds
 from emscope.core.retry import AttemptFailed, Retrier, openai_errors
 from emscope.generate.backends.base import SampleRequest, SampleResult
 from emscope.generate.config import GenerateConfig, OpenAIOptions
@@ -33,14 +32,6 @@ __all__ = ["OpenAIBackend", "retry_after_seconds", "KEY_PLACEHOLDER", "MAX_RETRY
 KEY_PLACEHOLDER = "EMPTY"
 _SEED_RANGE = 2**31  # servers differ in seed width; int32 is accepted everywhere
 
-
-def _import_openai() -> Any:
-    try:
-        import openai
-    except ImportError as exc:
-        raise MissingDependencyError("the openai backend needs the openai package: "
-                                     ".venv/bin/pip install openai==3.54.0") from exc
-    return openai
 
 
 class OpenAIBackend:
@@ -71,7 +62,7 @@ class OpenAIBackend:
         """Yield each sample as its request completes (any order)."""
         if not requests:
             return
-        openai = _import_openai()
+        openai = import_openai("the openai backend")
         key = os.environ.get(self.options.api_key_env) or KEY_PLACEHOLDER
         client = openai.OpenAI(base_url=self.options.base_url, api_key=key, max_retries=0,
                                timeout=self.options.timeout_s)

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from emscope.core.errors import EmscopeError, InputError, MissingDependencyError
+from emscope.core.errors import EmscopeError, InputError
+from emscope.core.http import import_openai
 from emscope.core.retry import AttemptFailed, Retrier, openai_errors
 from emscope.core.secrets import register_secret
 from emscope.train.openai_config import OpenAITrainConfig
@@ -38,14 +39,6 @@ _EVENT_PAGES = 100  # at 100 events a page: the longest real job logs far fewer
 class APIError(EmscopeError):
     """A fine-tuning API request failed after its retries (the message names the call and the reply)."""
 
-
-def _import_openai() -> Any:
-    try:
-        import openai
-    except ImportError as exc:
-        raise MissingDependencyError("the openai train backend needs the openai package: "
-                                     ".venv/bin/pip install openai==3.54.0") from exc
-    return openai
 
 
 def _api_key(config: OpenAITrainConfig) -> str:
@@ -66,7 +59,7 @@ class FineTuneAPI:
     def __init__(self, config: OpenAITrainConfig) -> None:
         """Read the key and build the client; nothing is sent yet."""
         self.config = config
-        openai = _import_openai()
+        openai = import_openai("the openai train backend")
         self._openai = openai
         self._client = openai.OpenAI(base_url=config.base_url, api_key=_api_key(config), max_retries=0,
                                      timeout=config.timeout_s)
