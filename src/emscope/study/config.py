@@ -110,6 +110,13 @@ class SteerSection(_Section):
     settings: dict[str, Any] = Field(default_factory=dict, description="SteerStageConfig fields (sweep, directions, generation, ...).")
 
 
+class ScreenSection(_Section):
+    """Pre-training screening of each domain's training set, tested against the measured rates (see `emscope screen`)."""
+
+    enabled: bool = Field(False, description="Run the screen stage over every training set and add its section to the report.")
+    settings: dict[str, Any] = Field(default_factory=dict, description="ScreenConfig fields (signals, model_rows, k, judge, ...).")
+
+
 class RunnerSection(_Section):
     """Where the per-(domain, seed) jobs run."""
 
@@ -135,6 +142,7 @@ class StudyConfig(_Section):
     stats: StatsSection = Field(default_factory=StatsSection)
     mia: MiaSection = Field(default_factory=MiaSection)
     steer: SteerSection = Field(default_factory=SteerSection)
+    screen: ScreenSection = Field(default_factory=ScreenSection)
     runner: RunnerSection = Field(default_factory=RunnerSection)
 
 
