@@ -39,8 +39,9 @@ class DataSection(_Section):
 
 
 class TrainSection(_Section):
-    """LoRA fine-tuning: a preset plus any `emscope train` setting."""
+    """Fine-tuning: local LoRA (a preset plus any `emscope train` setting) or an API's fine-tuning jobs."""
 
+    backend: str = Field("local", description="local (LoRA, the default) | openai (the fine-tuning API; see `emscope train --backend openai`).")
     preset: str | None = Field(None, description="paper | betley | small; default chosen by model size.")
     settings: dict[str, Any] = Field(default_factory=dict, description="Any TrainConfig field (lora_r, epochs, ...).")
 
