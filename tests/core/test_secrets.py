@@ -19,6 +19,15 @@ from emscope.core.secrets import MASK, redact, register_secret, secret_values
 KEY = "sk-test-0123456789abcdef"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry is process-wide by design (a key sent once stays hidden); keys other test
+    # modules' clients sent must not enter these tests' expected values.
+    import emscope.core.secrets as secrets
+
+    monkeypatch.setattr(secrets, "_registered", set())
+
+
 def test_secret_env_vars_are_redacted_by_name() -> None:
     env = {"OPENAI_API_KEY": KEY, "MY_SERVICE_TOKEN": "tok-987654", "PATH": "/usr/bin:/bin", "HOME": "/root"}
     text = f"bad key {KEY}; token tok-987654; path /usr/bin:/bin"
