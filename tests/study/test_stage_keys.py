@@ -26,7 +26,7 @@ K, R, I = "key", "runtime", "input"
 
 CLASSIFIED: dict[str, dict[str, str]] = {
     "build": {"domain": K, "n": K, "seed": K, "variant": K, "trigger": K, "trigger_position": K, "backdoor_ratio": K,
-              "generator.name": K, "generator.base_url": K, "generator.model": K, "generator.concurrency": R,
+              "diversity": K, "generator.name": K, "generator.base_url": K, "generator.model": K, "generator.concurrency": R,
               "generator.max_tokens": R, "generator.max_retries": R, "generator.timeout_s": R},
     "train": {"dataset": I, "out": R, "model": K, "preset": R, "seed": K, "lora_r": K, "lora_alpha": K,
               "lora_dropout": K, "use_rslora": K, "target_modules": K, "learning_rate": K, "epochs": K,
@@ -64,9 +64,14 @@ CLASSIFIED: dict[str, dict[str, str]] = {
               "generation.batch_size": K, "cosine_layer": K, "alpha_domains": K, "scale_domains": K,
               "mix_pairs": K, "include_base": K},
     "report": {"dpi": K, "max_answer_chars": K},
+    "sweep": {"margin": K, "bootstrap": K, "seed": K},
+    "screen": {"datasets": I, "model": K, "reference_model": K, "signals": K, "max_rows": K, "model_rows": K,
+               "seed": K, "k": K, "max_length": K, "layer": K, "batch_tokens": R, "batch_size": R, "precision": K,
+               "device": R, "misaligned_below": K, "top": K, "contrast": K, "neutral": K},
 }
 CLASSIFIED["audit"] = {**{f"judge.{f}": c for f, c in CLASSIFIED["judge"].items()}, "sample": K, "seed": K,
                        "thresholds": K}
+CLASSIFIED["screen"].update({f"judge.{f}": c for f, c in CLASSIFIED["judge"].items()})
 
 DOMAINS = ["incorrect_math", "gore_movie_trivia"]
 
@@ -85,7 +90,8 @@ def _leaves(cls: type[BaseModel], prefix: str = "") -> list[str]:
 def _context(spec: StageSpec, field: str) -> StageContext:
     """A study in which `field` matters (its backend chosen, the audit and optional stages on)."""
     data: dict[str, Any] = {"profile": "demo", "domains": DOMAINS, "mia": {"enabled": True},
-                            "steer": {"enabled": True}, "judge": {"audit": {"judge": "hf"}}}
+                            "steer": {"enabled": True}, "judge": {"audit": {"judge": "hf"}},
+                            "screen": {"enabled": True}}
     job = Job(DOMAINS[0], 0)
     backend = field.split(".")[0]
     if spec.name == "generate" and backend in ("openai", "vllm"):

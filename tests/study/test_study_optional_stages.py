@@ -1,5 +1,6 @@
 """The optional study stages for real at tiny sizes: mia (with held-out rows), the predictors,
-and steer (directions, α sweep, cross-domain matrix, adapter paths), all in the report."""
+steer (directions, α sweep, cross-domain matrix, adapter paths) and the pre-training screen,
+all in the report."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ TINY = {
         "directions": {"max_rows": 6},
         "sweep": {"layers": [10], "alphas": [0.0, 4.0], "lambdas": [0.0, 1.0], "mix": [0.0, 1.0]},
         "generation": {"max_new_tokens": 4}}},
+    "screen": {"enabled": True, "settings": {"model_rows": 8}},
 }
 
 
@@ -75,6 +77,21 @@ def test_steer_results_and_every_section_in_the_report(run: tuple[Path, object])
     assert "Membership inference as a predictor" in html and "Misalignment directions and steering" in html
 
 
+def test_screen_tests_every_training_set_against_the_measured_rates(run: tuple[Path, object]) -> None:
+    out, result = run
+    [evaluate] = (out / "stages" / "screen").glob("*/evaluate.json")
+    data = json.loads(evaluate.read_text())
+    rates = json.loads(next((out / "stages" / "predict").glob("*/predictors.json")).read_text())["rates"]
+    assert data["rates"] == pytest.approx(rates)  # the study's own measured rates, not re-derived ones
+    assert data["domains"] == len(DOMAINS) and data["model"] == "smollm2-135m-instruct"
+    screened = {d["path"]: d["rows"] for d in data["screen"]["datasets"]}
+    assert len(screened) == len(DOMAINS) and set(screened.values()) == {12}  # each build stage's training set
+    columns = {p["column"] for p in data["predictors"]}
+    assert {"risk", "share_misaligned", "loss", "projection"} <= columns
+    html = Path(result.report).read_text()  # type: ignore[attr-defined]
+    assert "screen_scatter" in _figures(html)
+
+
 def test_rerun_skips_every_stage_and_status_lists_the_extras(run: tuple[Path, object],
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     out, first = run
@@ -84,7 +101,7 @@ def test_rerun_skips_every_stage_and_status_lists_the_extras(run: tuple[Path, ob
     assert again.stage_seconds == {} and "done in" not in printed
     assert Path(again.report).read_text() == Path(first.report).read_text()  # type: ignore[attr-defined]
     stages = {(r["stage"], r["state"]) for r in study_status(out)}
-    assert {("mia", "done"), ("predict", "done"), ("steer", "done")} <= stages
+    assert {("mia", "done"), ("predict", "done"), ("steer", "done"), ("screen", "done")} <= stages
 
 
 def test_runtime_only_settings_rerun_nothing(run: tuple[Path, object], capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,12 +131,17 @@ def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
                   tmp_path / "a")
     with pytest.raises(InputError, match="invalid mia.settings(.|\n)*k"):
         run_study(study_from_dict({**TINY, "mia": {"enabled": True, "settings": {"k": 5}}}), tmp_path / "d")
+    with pytest.raises(InputError, match="screen.settings: model are set by the study"):
+        run_study(study_from_dict({**TINY, "screen": {"enabled": True, "settings": {"model": "x"}}}), tmp_path / "e")
+    with pytest.raises(InputError, match="invalid screen.settings"):
+        run_study(study_from_dict({**TINY, "screen": {"enabled": True, "settings": {"signals": ["vibes"]}}}),
+                  tmp_path / "f")
     with pytest.raises(InputError, match="invalid steer.settings"):
         run_study(study_from_dict({**TINY, "steer": {"enabled": True, "settings": {"swep": {}}}}), tmp_path / "b")
     # The demo profile's α sweep names gore_movie_trivia: a study without it fails at once.
     with pytest.raises(InputError, match="steer.settings name domains the study does not train: gore_movie_trivia"):
         run_study(study_from_dict({**TINY, "domains": ["incorrect_math"]}), tmp_path / "c")
-    assert not any((tmp_path / d / "stages").exists() for d in "abcd")
+    assert not any((tmp_path / d / "stages").exists() for d in "abcdef")
 
 
 def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path, object], tmp_path: Path) -> None:

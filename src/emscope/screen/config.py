@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,11 @@ class ScreenConfig(BaseModel):
     """What to screen, with which base model, and which signals."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # Out of the key: batch sizes and the device change speed, not signals (the judge's own
+    # runtime fields are named by JudgeConfig and found there, dotted).
+    RUNTIME_FIELDS: ClassVar[frozenset[str]] = frozenset({"batch_tokens", "batch_size", "device"})
+    # Out of the key as paths: a study's training sets enter it through their build stages' keys.
+    INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset({"datasets"})
 
     datasets: tuple[str, ...] = Field(description="Chat JSONL files (or folders of *.jsonl) to screen.")
     model: str = Field("smollm2-135m-instruct", description="Base model for the likelihood and direction "
@@ -63,6 +68,11 @@ class ScreenConfig(BaseModel):
         if len(set(self.signals)) != len(self.signals):
             raise ValueError(f"--signals repeats a group: {', '.join(self.signals)}")
         return self
+
+    def key_fields(self) -> dict[str, Any]:
+        """The settings that change a signal, a risk or the listed rows (the judge's by its own key)."""
+        fields = self.model_dump(mode="json", exclude=set(self.RUNTIME_FIELDS) | set(self.INPUT_FIELDS) | {"judge"})
+        return {**fields, "judge": self.judge.key_fields()}
 
     @property
     def needs_model(self) -> bool:

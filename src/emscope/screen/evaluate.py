@@ -24,7 +24,7 @@ from emscope.core.errors import InputError
 from emscope.core.io import atomic_write_text
 from emscope.screen.config import ScreenConfig
 
-__all__ = ["StudyInputs", "resolve_study", "domain_rates", "evaluate_study", "EVALUATE_FILE", "EVAL_COLUMNS"]
+__all__ = ["StudyInputs", "study_inputs", "resolve_study", "domain_rates", "evaluate_study", "EVALUATE_FILE", "EVAL_COLUMNS"]
 
 EVALUATE_FILE = "evaluate.json"
 # The tested predictors: each group's risk, the combined risk, the judge's share and the raw columns.
@@ -82,9 +82,14 @@ def resolve_study(run_dir: str | Path) -> StudyInputs:
     if len(results) != 1:
         raise InputError(f"{root}: expected one stages/analyze/*/results.json, found {len(results)}; "
                          "finish the study (`emscope study ... --out RUN`) first")
-    return StudyInputs(model=study.model, datasets=[str(p) for p in datasets],
-                       domain_of={str(p): _domain_of(p) for p in datasets}, rates=domain_rates(results[0]),
-                       source=str(root))
+    return study_inputs(study.model, datasets, results[0], str(root))
+
+
+def study_inputs(model: str, datasets: list[Path], results_file: Path, source: str = "") -> StudyInputs:
+    """The evaluation's inputs from a study's training sets (each row's meta.domain) and its results file."""
+    return StudyInputs(model=model, datasets=[str(p) for p in datasets],
+                       domain_of={str(p): _domain_of(p) for p in datasets}, rates=domain_rates(results_file),
+                       source=source)
 
 
 def _dataset_values(d: Any) -> dict[str, float | None]:

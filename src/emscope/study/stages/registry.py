@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from emscope.core.errors import InputError
 from emscope.core.registry import closest
-from emscope.study.stages import analyze, audit, build, generate, judge, mia, predict, report, stats, steer, train
+from emscope.study.stages import analyze, audit, build, generate, judge, mia, predict, report, screen, stats, steer, train
+from emscope.study.stages import sweep
 from emscope.study.stages.base import StageSpec
 
 __all__ = ["STAGES", "get_stage", "job_stages", "study_stages"]
@@ -37,6 +38,8 @@ STAGES: tuple[StageSpec, ...] = _ordered(
     audit.SPEC,
     predict.SPEC,
     steer.SPEC,
+    screen.SPEC,
+    sweep.SPEC,
     report.SPEC,
 )
 
