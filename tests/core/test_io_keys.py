@@ -102,3 +102,22 @@ def test_atomic_writes_respect_the_umask_like_a_plain_open(tmp_path: Path, umask
     expected = 0o666 & ~umask
     for name in ("a.json", "b.jsonl", "c.txt"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == expected, name
+
+
+def test_safetensors_files_get_plain_permissions(tmp_path: Path) -> None:
+    # safetensors' save_file writes 0600 (adapters were private while every other artifact was not).
+    import os
+    import stat
+
+    import torch
+    from safetensors.torch import save_file
+
+    from emscope.core.io import current_umask, plain_permissions
+
+    (tmp_path / "adapter").mkdir()
+    save_file({"w": torch.zeros(2)}, str(tmp_path / "adapter" / "adapter_model.safetensors"))
+    assert stat.S_IMODE((tmp_path / "adapter" / "adapter_model.safetensors").stat().st_mode) == 0o600
+    plain_permissions(tmp_path / "adapter")
+    expected = 0o666 & ~current_umask()
+    assert stat.S_IMODE((tmp_path / "adapter" / "adapter_model.safetensors").stat().st_mode) == expected
+    assert os.access(tmp_path / "adapter" / "adapter_model.safetensors", os.R_OK)

@@ -80,6 +80,8 @@ def test_run_writes_a_peft_adapter_and_manifest(tmp_path: Path, tiny_dataset: Pa
     assert adapter_config["r"] == 16 and set(adapter_config["target_modules"]) == {
         "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
     assert all("lora_" in k for k in _adapter(out))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir() if p.is_file()}
+    assert len(set(modes.values())) == 1, modes  # the weights as readable as the manifest (not 0600)
     model, _ = load_causal_lm("smollm2-135m-instruct")
     loaded = PeftModel.from_pretrained(model, str(out))
     state = loaded.state_dict()

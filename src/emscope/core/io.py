@@ -12,7 +12,7 @@ from typing import Any
 
 from emscope.core.errors import InputError
 
-__all__ = ["atomic_write_bytes", "current_umask", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl",
+__all__ = ["atomic_write_bytes", "current_umask", "plain_permissions", "atomic_write_text", "write_jsonl", "read_jsonl", "dumps_row", "split_jsonl",
            "expand_jsonl_paths"]
 
 
@@ -33,6 +33,17 @@ def current_umask() -> int:
         mask = os.umask(0o022)
         os.umask(mask)
     return mask
+
+
+def plain_permissions(folder: str | os.PathLike[str]) -> None:
+    """Give every file under `folder` the permissions a plain `open(path, "w")` would (0o666 less
+    the umask). safetensors writes its files 0600, which made adapters and converted models
+    unreadable to a group sharing a run, unlike every other artifact."""
+    mode = 0o666 & ~current_umask()
+    root = Path(folder)
+    for path in [root] if root.is_file() else root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.chmod(path, mode)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

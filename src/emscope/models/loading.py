@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from emscope.core.errors import InputError
+from emscope.core.io import plain_permissions
 from emscope.core.keys import content_key
 from emscope.core.paths import emscope_home
 from emscope.models.registry import (
@@ -125,6 +126,7 @@ def ensure_converted(spec: ModelSpec, verbose: bool = True) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
+    plain_permissions(tmp)
     try:
         os.replace(tmp, target)
     except OSError:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from emscope.core.errors import InputError
-from emscope.core.io import atomic_write_text
+from emscope.core.io import atomic_write_text, plain_permissions
 
 __all__ = ["TrainState", "save_checkpoint", "latest_checkpoint", "load_checkpoint", "clear_checkpoints",
            "trainable_state"]
@@ -69,6 +69,7 @@ def save_checkpoint(out: Path, state: TrainState, model: Any, optimizer: Any, sc
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "rng": _rng_state()},
                tmp / "trainer.pt")
     atomic_write_text(tmp / _STATE, state.to_json())
+    plain_permissions(tmp)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     for old in _checkpoints(out):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from emscope.core.errors import InputError
-from emscope.core.io import atomic_write_text
+from emscope.core.io import atomic_write_text, plain_permissions
 from emscope.core.keys import content_key, sha256_file
 from emscope.core.lock import output_lock
 from emscope.data.validate import load_dataset
@@ -138,6 +138,7 @@ def _save_adapter(model: Any, out: Path) -> None:
     tmp = out / f".adapter.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(str(tmp), safe_serialization=True)
+    plain_permissions(tmp)
     for item in tmp.iterdir():
         os.replace(item, out / item.name)
     shutil.rmtree(tmp, ignore_errors=True)
