@@ -83,6 +83,10 @@ class FineTuneStore:
         with self._lock:
             return [self._view(j) for j in self.jobs.values()]
 
+    def fine_tuned_models(self) -> set[str]:
+        """The model ids of every succeeded job: what the chat routes serve besides the base models."""
+        return {v["fine_tuned_model"] for v in self.job_list() if v["fine_tuned_model"]}
+
     def uploaded(self, file_id: str) -> bytes:
         """The bytes of an uploaded file."""
         return self.files[file_id]["content"]

@@ -10,7 +10,9 @@ tests can assert on what the client actually sent.
 Faults are injected per request, either from a queue consumed in arrival order
 (`server.script(...)`) or by a `fault_fn(request_json)` that targets particular requests.
 Fine-tuning routes have their own per-route fault queues (`server.fine_tune.script(route, ...)`),
-so a scripted chat fault is never spent on them. The server binds to 127.0.0.1 only; every wait is bounded and cut short on shutdown.
+so a scripted chat fault is never spent on them. With `serve_models=` the chat route answers only
+those models and the fine-tuned ids of succeeded jobs (others get the API's 404), so a test can
+prove which model was asked. The server binds to 127.0.0.1 only; every wait is bounded and cut short on shutdown.
 
     with OpenAIServer(responder=lambda req: "hi") as server:
         server.script(http_error(429, retry_after="1"), None)
@@ -147,8 +149,11 @@ class OpenAIServer:
         fault_fn: Callable[[dict[str, Any]], Fault | None] | None = None,
         logprobs: bool = True,
         job_plan: JobPlan | Callable[[dict[str, Any]], JobPlan] = JobPlan(),
+        serve_models: frozenset[str] | None = None,
     ) -> None:
         self.responder = responder
+        # None: any model is answered; else only these and the fine-tuned models of succeeded jobs.
+        self.serve_models = serve_models
         self.fine_tune = FineTuneStore(job_plan)  # files and fine-tuning jobs
         self.fault_fn = fault_fn
         # False plays an endpoint that never returns logprobs (e.g. `transformers serve`):
@@ -354,6 +359,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if rec.body is None:
             self._error(400, "request body is not a JSON object")
+            return
+        model = str(rec.body.get("model"))
+        served = owner.serve_models
+        if served is not None and model not in served | owner.fine_tune.fine_tuned_models():
+            self._error(404, f"The model `{model}` does not exist or you do not have access to it.")
             return
         if fault.kind == "status":
             self._error(fault.status, f"injected HTTP {fault.status}", fault.headers)
