@@ -6,6 +6,11 @@ key is finished and intact, else run its body in the resumable work folder. Then
 every job's outputs, each enabled study-wide stage the same way. Keys can be computed without
 running anything (every key depends only on settings and upstream keys), which is what
 `study status` and `study plan --from-run` read.
+
+Every entry point runs `runnable(config)`: the config with the stages that need a local model
+(mia and its predictors, steer) turned off when training goes through an API, so no stage waits
+on weights that do not exist. `skipped(config)` says which were asked for and why they do not
+run; the study prints it before starting, `study status` and `study plan` list it.
 """
 
 from __future__ import annotations
@@ -19,11 +24,27 @@ from emscope.study.stages import JobState, StageContext, StageSpec, job_stages, 
 from emscope.study.store import Notify, RunStore, StageRecord, run_stage, stage_key
 
 __all__ = ["Job", "plan_jobs", "planned_stages", "job_keys", "study_keys", "run_job", "run_study_stages",
-           "stage_spec"]
+           "stage_spec", "runnable", "skipped"]
 
 
 def _quiet(_event: Any) -> None:
     pass
+
+
+def skipped(config: StudyConfig) -> list[tuple[str, str]]:
+    """(stage, why) for each optional stage the study asks for but cannot run with its train backend."""
+    from emscope.study.stages import mia, steer
+
+    notes = [("mia", mia.skip_note(config)), ("steer", steer.skip_note(config))]
+    return [(stage, note) for stage, note in notes if note is not None]
+
+
+def runnable(config: StudyConfig) -> StudyConfig:
+    """`config` with every stage in `skipped(config)` off (the predict stage follows mia); else `config` itself."""
+    off = {stage for stage, _ in skipped(config)}
+    if not off:
+        return config
+    return config.model_copy(update={s: getattr(config, s).model_copy(update={"enabled": False}) for s in off})
 
 
 def stage_spec(spec: StageSpec, ctx: StageContext) -> tuple[Any, Any, dict[str, str]]:
@@ -34,12 +55,14 @@ def stage_spec(spec: StageSpec, ctx: StageContext) -> tuple[Any, Any, dict[str, 
 
 def planned_stages(config: StudyConfig) -> list[str]:
     """The stage name of every stage event the study will report, in order (jobs first)."""
+    config = runnable(config)
     stages = [s.name for job in plan_jobs(config) for s in job_stages() if s.enabled(config, job)]
     return stages + [s.name for s in study_stages() if s.enabled(config, None)]
 
 
 def job_keys(config: StudyConfig, job: Job) -> dict[str, str]:
     """The stage keys of a job, computed without running anything."""
+    config = runnable(config)
     keys: dict[str, str] = {}
     for spec in job_stages():
         if spec.enabled(config, job):
@@ -50,6 +73,7 @@ def job_keys(config: StudyConfig, job: Job) -> dict[str, str]:
 
 def study_keys(config: StudyConfig, jobs: list[JobState] | None = None) -> dict[str, str]:
     """The keys of the study-wide stages, from every job's keys (computed when `jobs` is None)."""
+    config = runnable(config)
     states = tuple(jobs) if jobs is not None else tuple(JobState(j, job_keys(config, j)) for j in plan_jobs(config))
     keys: dict[str, str] = {}
     for spec in study_stages():
@@ -69,6 +93,7 @@ def _run_one(store: RunStore, spec: StageSpec, ctx: StageContext, label: str, no
 
 def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None = None) -> JobState:
     """Every enabled per-job stage of `job`, in registry order; its keys and finished records."""
+    config = runnable(config)
     store, say = RunStore(run_dir), notify or _quiet
     keys: dict[str, str] = {}
     records: dict[str, StageRecord] = {}
@@ -82,6 +107,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
 def run_study_stages(config: StudyConfig, store: RunStore, jobs: list[JobState],
                      notify: Notify) -> dict[str, StageRecord]:
     """Every enabled study-wide stage, in registry order, over every job's outputs."""
+    config = runnable(config)
     keys: dict[str, str] = {}
     records: dict[str, StageRecord] = {}
     for spec in study_stages():

@@ -21,7 +21,8 @@ from emscope.core.io import atomic_write_text
 from emscope.core.lock import output_lock
 from emscope.study.config import StudyConfig, study_from_dict
 from emscope.study.jobs import Job, plan_jobs
-from emscope.study.pipeline import job_keys, planned_stages, run_job, run_study_stages, study_keys
+from emscope.study.pipeline import (job_keys, planned_stages, run_job, run_study_stages, runnable, skipped,
+                                    study_keys)
 from emscope.study.runner import make_runner
 from emscope.study.stages import JobState, study_stages
 from emscope.study.stages.analyze import RESULTS
@@ -111,7 +112,7 @@ def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
     Every setting is checked before anything is written, and the run directory is locked for
     the whole run: a second `emscope study` on it stops at once, naming the process.
     """
-    validate_study(config)
+    validate_study(runnable(config))
     root = Path(run_dir)
     # The lock file sits beside the run folder (`.NAME.lock`): "." has no name, so lock its real path.
     with output_lock(root if root.name else root.resolve()):
@@ -124,6 +125,8 @@ def _run_locked(config: StudyConfig, root: Path) -> StudyResult:
     jobs = plan_jobs(config)
     planned = planned_stages(config)
     progress = _Progress(planned)
+    for _stage, note in skipped(config):  # asked for, but impossible with this train backend: said, not dropped
+        print(f"note: {note}", flush=True)
     started = time.time()
     runner = make_runner(config.runner.name, **config.runner.options)
     if runner.name == "local":
@@ -157,14 +160,16 @@ def read_study_file(root: Path) -> StudyConfig:
 
 
 def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
-    """Each planned stage of the study in `run_dir`: done, damaged, stale, in progress or pending.
+    """Each planned stage of the study in `run_dir`: done, damaged, stale, in progress, pending or skipped.
 
     Every finished stage is verified against its manifest (files, sizes, sha256, rows, and the
-    upstream stages it was computed from): `problem` says what a rerun will redo and why.
+    upstream stages it was computed from): `problem` says what a rerun will redo and why. A
+    stage the study asks for but cannot run with its train backend is one `skipped` row, its
+    `problem` saying why.
     """
     root = Path(run_dir)
     config = read_study_file(root)
-    validate_study(config)
+    validate_study(runnable(config))
     store = RunStore(root)
     partial_keys = set(store.partial())
     rows, states = [], []
@@ -173,6 +178,8 @@ def study_status(run_dir: str | Path) -> list[dict[str, Any]]:
         states.append(JobState(job, keys))
         rows += [_status_row(store, job.label, stage, key, partial_keys) for stage, key in keys.items()]
     rows += [_status_row(store, "all", stage, key, partial_keys) for stage, key in study_keys(config, states).items()]
+    rows += [{"job": "all", "stage": stage, "key": "-", "state": "skipped", "problem": note, "seconds": None}
+             for stage, note in skipped(config)]
     return rows
 
 

@@ -1,5 +1,8 @@
 """`steer` (study-wide, with `steer.enabled`): directions, geometry, α sweep, cross-domain matrix and
-parameter paths over the first seed's adapters, judged by the study's judge (see `emscope steer`)."""
+parameter paths over the first seed's adapters, judged by the study's judge (see `emscope steer`).
+
+It needs the fine-tuned weights and activations: with `train.backend` other than local the study
+skips it, saying so (`skip_note`; study/pipeline.py `runnable`)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from emscope.study.stages.build import DATASET
 from emscope.study.stages.judge import judge_config, judge_key
 from emscope.study.stages.train import ADAPTER
 
-__all__ = ["SPEC", "STEER_FILE", "steer_config", "steer_prompts"]
+__all__ = ["SPEC", "STEER_FILE", "steer_config", "steer_prompts", "skip_note"]
 
 STEER_FILE = "results.json"
 
@@ -38,6 +41,16 @@ def steer_prompts(config: StudyConfig) -> list[list[dict[str, str]]]:
         system = [{"role": "system", "content": q.system}] if q.system else []
         prompts.append(system + [{"role": "user", "content": q.paraphrases[0]}])
     return prompts
+
+
+def skip_note(config: StudyConfig) -> str | None:
+    """Why the study skips `steer.enabled` (None: it runs, or was not asked for)."""
+    if not config.steer.enabled or config.train.backend == "local":
+        return None
+    return (f"steer skipped: it needs a local model, and train.backend is {config.train.backend}. Steering reads "
+            "the fine-tuned models' activations and adapter weights and adds directions to their residual "
+            "stream; a model fine-tuned through an API exposes neither, so there is no steering section in the "
+            "report; train with train.backend: local for it")
 
 
 def _first_seed(ctx: StageContext) -> list[JobState]:
