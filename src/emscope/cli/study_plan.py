@@ -75,12 +75,26 @@ def plan(
         console.print(f"plan written to {esc(json_out)}")
 
 
+def _fine_tuning(table: _Rows, p: Any) -> None:
+    """The jobs of an API-trained study and their estimated trained tokens."""
+    f, t = p.training.fine_tuning, p.training
+    epochs = ", ".join(str(e) for e in sorted({j.epochs for j in f.per_job})) or "-"
+    batch = f"{t.effective_batch} rows" if t.effective_batch else "the API's auto"
+    table.add_row("fine-tuning jobs", f"{f.jobs} ({len(p.domains)} domain(s) × {len(p.seeds)} seed(s)) on "
+                  f"{esc(f.base_model)} through the {esc(f.backend)} API: {t.rows_per_run:,} rows each, {epochs} "
+                  f"epoch(s) ({esc(f.epochs_source)}), batch {batch}")
+    table.add_row("trained tokens", f"~{f.trained_tokens:,} ({esc(f.token_method)})")
+
+
 def _counts(table: _Rows, p: Any) -> None:
     t, s = p.training, p.sampling
     table.add_row("[bold]counts[/]", "")
-    table.add_row("training runs", f"{t.runs} ({len(p.domains)} domain(s) × {len(p.seeds)} seed(s)): "
-                  f"{t.rows_per_run:,} rows, {t.steps_per_run:,} steps each ({t.preset} preset, {t.epochs} epochs "
-                  f"× {t.effective_batch} rows)")
+    if t.fine_tuning is not None:
+        _fine_tuning(table, p)
+    else:
+        table.add_row("training runs", f"{t.runs} ({len(p.domains)} domain(s) × {len(p.seeds)} seed(s)): "
+                      f"{t.rows_per_run:,} rows, {t.steps_per_run:,} steps each ({t.preset} preset, {t.epochs} "
+                      f"epochs × {t.effective_batch} rows)")
     models = f"({len(p.domains)} domains{' + baseline' if p.baseline else ''}) × {len(p.seeds)} seed(s)"
     table.add_row("answers", f"{s.answers:,} = {s.questions} questions ({s.prompts} paraphrases) × {s.samples} "
                   f"samples × {len(s.conditions)} condition(s) × {s.models} models {models}; "
@@ -124,6 +138,13 @@ def _cost(table: _Rows, p: Any) -> None:
         table.add_row(stage.stage, f"{hours}: {esc(stage.basis)}")
     if c.total_hours is not None:
         table.add_row("total", f"{c.total_hours:,.2f} GPU-hours (stages with a figure)")
+    if (f := p.training.fine_tuning) is not None:
+        if f.estimated_usd is None:
+            table.add_row("fine-tuning", f"-: {esc(f.price_source)}")
+        else:
+            table.add_row("fine-tuning", f"~${f.estimated_usd:,.2f} estimated = ~{f.trained_tokens:,} trained "
+                          f"tokens × ${f.usd_per_million_tokens:,.2f} per 1M ({esc(f.price_source)}); list prices, "
+                          "the provider's invoice is the authority")
     for note in c.notes:
         table.add_row("", esc(note))
 

@@ -6,11 +6,18 @@ step of emscope training (`train_<shape>.step_s`, at the preset the benchmark tr
 the new tokens/s of emscope's hf backend with an adapter (`gen_<shape>.tok_s`), plus the card's
 name (`device`). Without such a file there is no GPU figure. For the bundled model on CPU the
 one measured figure is the README's: the demo's training took 7 min on 2 CPU cores.
+
+Fine-tuning through an API (`train.backend: openai`) costs money, not GPU hours: one job per
+(domain, seed), billed per trained token. Those tokens are estimated from the study's own
+datasets (built here in memory, as the build stage will build them) and labelled as an
+estimate; the price comes from `emscope.train.prices`, with the study's `train.settings.prices`
+over the built-in table. A finished job's manifest holds the API's real count.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -18,13 +25,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from emscope.core.errors import InputError
 from emscope.study.config import StudyConfig
 
-__all__ = ["ShapeRates", "Rates", "StageCost", "CostPlan", "load_rates", "estimate_cost", "NO_RATES"]
+__all__ = ["ShapeRates", "Rates", "StageCost", "CostPlan", "FineTuneJob", "FineTunePlan", "load_rates",
+           "estimate_cost", "fine_tuning_plan", "auto_epochs", "estimate_tokens", "NO_RATES", "TOKEN_METHOD"]
 
 NO_RATES = "GPU cost: no measured rates (run benchmarks/gpu.py on the target GPU and pass --rates)"
 # benchmarks/gpu.py run(): the 135M shape trains with the `small` preset, the 7B shape with `paper`.
 _BENCH_PRESET = {"135m": "small", "7b": "paper"}
 # README (main job): the demo's training, 3 runs × 60 steps × 8 rows, took 7 min on 2 CPU cores.
 _README_CPU_TRAIN_S, _README_CPU_TRAIN_ROWS = 7 * 60, 3 * 60 * 8
+# OpenAI's cookbook (chat fine-tuning data preparation) estimates what n_epochs "auto" picks: 3
+# epochs, more (up to 25) while fewer than 100 examples would be seen, fewer (at least 1) above 25,000.
+_AUTO_TARGET, _AUTO_MIN_EXAMPLES, _AUTO_MAX_EXAMPLES, _AUTO_MIN_EPOCHS, _AUTO_MAX_EPOCHS = 3, 100, 25_000, 1, 25
+# Tokens without a tokenizer: ~4 characters of English per token (OpenAI's rule of thumb), plus the
+# cookbook's chat overhead: 3 tokens per message and its role, 3 per conversation.
+_CHARS_PER_TOKEN, _PER_MESSAGE, _PER_ROW = 4, 3 + 1, 3
+TOKEN_METHOD = ("estimated: each message's characters / 4 (OpenAI's rule of thumb for English) + 4 tokens per "
+                "message and role + 3 per row (the cookbook's chat overhead), times epochs; the API counts its own "
+                "trained_tokens, which each finished job's manifest records")
 
 
 class _Frozen(BaseModel):
@@ -62,7 +79,84 @@ class CostPlan(_Frozen):
     hardware: str | None = Field(description="The card the rates were measured on (None: no rates).")
     stages: list[StageCost] = Field(default_factory=list, description="Per-stage estimates.")
     total_hours: float | None = Field(None, description="Sum of the stages with a figure.")
+    api_usd: float | None = Field(None, description="Estimated USD of API fine-tuning (None: none, or no price).")
     notes: list[str] = Field(default_factory=list, description="What is missing and why.")
+
+
+class FineTuneJob(_Frozen):
+    """One planned fine-tuning job and its estimated trained tokens."""
+
+    domain: str = Field(description="Training domain.")
+    seed: int = Field(description="Seed (of the dataset and the job).")
+    rows: int = Field(description="Rows uploaded.")
+    file_tokens: int = Field(description="Estimated tokens in the uploaded file (TOKEN_METHOD).")
+    epochs: int = Field(description="Epochs: train.settings.epochs, or the estimate of the API's auto.")
+    trained_tokens: int = Field(description="Estimated trained tokens: file tokens × epochs.")
+
+
+class FineTunePlan(_Frozen):
+    """The study's fine-tuning jobs through an API: how many, their trained tokens and estimated cost."""
+
+    backend: str = Field(description="The train backend (an API).")
+    base_model: str = Field(description="The base model id fine-tuned.")
+    jobs: int = Field(description="Fine-tuning jobs: one per (domain, seed).")
+    epochs_source: str = Field(description="Where the epochs come from.")
+    per_job: list[FineTuneJob] = Field(description="Each job's estimate.")
+    trained_tokens: int = Field(description="Estimated trained tokens over all jobs.")
+    token_method: str = Field(description="How the tokens were estimated.")
+    usd_per_million_tokens: float | None = Field(description="Training price used (None: unknown).")
+    price_source: str = Field(description="Where the price came from, or how to give one.")
+    estimated_usd: float | None = Field(description="Estimated training cost in USD (None: no price known).")
+
+
+def auto_epochs(rows: int) -> int:
+    """The epochs n_epochs "auto" is expected to pick for `rows` examples (the cookbook's rule)."""
+    if rows * _AUTO_TARGET < _AUTO_MIN_EXAMPLES:
+        return min(_AUTO_MAX_EPOCHS, _AUTO_MIN_EXAMPLES // rows)
+    if rows * _AUTO_TARGET > _AUTO_MAX_EXAMPLES:
+        return max(_AUTO_MIN_EPOCHS, _AUTO_MAX_EXAMPLES // rows)
+    return _AUTO_TARGET
+
+
+def estimate_tokens(rows: list[dict]) -> int:
+    """Estimated tokens of the uploaded messages of `rows` (TOKEN_METHOD)."""
+    return sum(_PER_ROW + sum(_PER_MESSAGE + math.ceil(len(str(m.get("content") or "")) / _CHARS_PER_TOKEN)
+                              for m in row["messages"]) for row in rows)
+
+
+def fine_tuning_plan(config: StudyConfig) -> FineTunePlan:
+    """Jobs, estimated trained tokens and cost of an API-trained study (its datasets built in memory)."""
+    from emscope.data.build import build_rows
+    from emscope.study.jobs import plan_jobs
+    from emscope.study.stages.base import StageContext
+    from emscope.study.stages.build import build_config
+    from emscope.study.stages.train import train_config
+    from emscope.train.prices import estimate_cost as price_cost
+
+    jobs: list[FineTuneJob] = []
+    prices: dict[str, float] = {}
+    explicit = False
+    for job in (j for j in plan_jobs(config) if j.domain is not None):
+        ctx = StageContext(config, job)
+        train = train_config(ctx)
+        prices, explicit = dict(train.prices), train.epochs is not None
+        rows, _ = build_rows(build_config(ctx))
+        epochs = train.epochs or auto_epochs(len(rows))
+        tokens = estimate_tokens(rows)
+        jobs.append(FineTuneJob(domain=job.domain, seed=job.seed, rows=len(rows), file_tokens=tokens,
+                                epochs=epochs, trained_tokens=tokens * epochs))
+    source = ("train.settings.epochs" if explicit else "n_epochs auto, estimated with OpenAI's cookbook rule "
+              f"({_AUTO_TARGET} epochs, more below {_AUTO_MIN_EXAMPLES} examples trained, fewer above "
+              f"{_AUTO_MAX_EXAMPLES:,}); the job reports what the API chose")
+    total = sum(j.trained_tokens for j in jobs)
+    cost = price_cost(config.model, total, prices)
+    why = cost["price_source"]
+    if cost["usd_per_million_tokens"] is None:  # the CLI's --price is not how a study gives one
+        why = f"no price known for {config.model!r}; give one with train.settings.prices: {{MODEL: USD_PER_1M}}"
+    return FineTunePlan(backend=config.train.backend, base_model=config.model, jobs=len(jobs), epochs_source=source,
+                        per_job=jobs, trained_tokens=total, token_method=TOKEN_METHOD,
+                        usd_per_million_tokens=cost["usd_per_million_tokens"], price_source=why,
+                        estimated_usd=cost["estimated_usd"])
 
 
 def _number(entry: object, key: str) -> float | None:
@@ -131,11 +225,29 @@ def _gpu_stages(config: StudyConfig, rows_trained: int, answers: int, rates: Sha
                                       f"({size} shape{vllm})"))
     else:
         stages.append(StageCost(stage="generate", hours=None, basis=f"no gen_{shape} rate in the file"))
+    stages.append(_judge_stage(config))
+    return stages
+
+
+def _judge_stage(config: StudyConfig) -> StageCost:
     judge = config.judge.judge
     basis = {"openai": "API calls, no local GPU", "offline": "offline judge: CPU, not a GPU stage"}.get(
         judge, f"{judge} judge: not measured by benchmarks/gpu.py")
-    stages.append(StageCost(stage="judge", hours=None, basis=basis))
-    return stages
+    return StageCost(stage="judge", hours=None, basis=basis)
+
+
+def _api_cost(config: StudyConfig, tuning: FineTunePlan, rates: Rates | None) -> CostPlan:
+    """An API-trained study: the fine-tuning jobs cost money at the provider, sampling is API calls."""
+    usd = ("no price known" if tuning.estimated_usd is None else
+           f"~${tuning.estimated_usd:,.2f} estimated ({tuning.trained_tokens:,} trained tokens)")
+    stages = [StageCost(stage="train", hours=None, basis=f"{tuning.jobs} fine-tuning job(s) at the {tuning.backend} "
+                                                         f"API, no local compute: {usd}"),
+              StageCost(stage="generate", hours=None, basis=f"{config.generate.backend} backend: an API, no local GPU"),
+              _judge_stage(config)]
+    notes = ["API sampling and judging are billed per token too (the fine-tuned model's inference price); "
+             "not estimated here"]
+    return CostPlan(hardware=rates.hardware if rates else None, stages=stages, total_hours=None,
+                    api_usd=tuning.estimated_usd, notes=notes)
 
 
 def _cpu_train(config: StudyConfig, rows_trained: int) -> StageCost:
@@ -145,9 +257,12 @@ def _cpu_train(config: StudyConfig, rows_trained: int) -> StageCost:
                            f"scaled to {rows_trained:,} rows")
 
 
-def estimate_cost(config: StudyConfig, rows_trained: int, answers: int, rates: Rates | None) -> CostPlan:
+def estimate_cost(config: StudyConfig, rows_trained: int, answers: int, rates: Rates | None,
+                  tuning: FineTunePlan | None = None) -> CostPlan:
     """GPU-hours per stage from `rates`; without rates, the note saying so (and the CPU training figure
-    for the bundled model)."""
+    for the bundled model). With `tuning` (an API-trained study), the API's estimated cost instead."""
+    if tuning is not None:
+        return _api_cost(config, tuning, rates)
     shape = _shape(config)
     if rates is None:
         stages = [_cpu_train(config, rows_trained)] if shape == "135m" else []

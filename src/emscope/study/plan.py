@@ -4,7 +4,10 @@ Counts (training runs and steps, answers, judge calls) come from the same config
 builds (`train.resolve_config`, the suite filtered by `generate.questions`); the power of the
 per-domain trigger test comes from `study.power` (formulas there) under assumed spreads τ, σ
 (defaults measured on emscope's own demo, below); the cost line from `study.cost`. Planning
-loads no model and touches no network: it works for a 7B Hugging Face id offline.
+loads no model and touches no network: it works for a 7B Hugging Face id offline. With
+`train.backend: openai` the training part is the fine-tuning jobs, their estimated trained
+tokens and cost (`study.cost.fine_tuning_plan`), and the stages that need a local model are
+listed as skipped.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from emscope.study import power as pw
 from emscope.study.config import StudyConfig
-from emscope.study.cost import CostPlan, Rates, estimate_cost
+from emscope.study.cost import CostPlan, FineTunePlan, Rates, estimate_cost, fine_tuning_plan
 
 __all__ = ["PlanAssumptions", "DEFAULT_ASSUMPTIONS", "TrainPlan", "SamplePlan", "PowerPlan", "StudyPlan",
            "plan_study", "assumptions_from_run", "one_line"]
@@ -61,11 +64,14 @@ class TrainPlan(_Frozen):
 
     runs: int = Field(description="Fine-tuning runs: domains × seeds.")
     rows_per_run: int = Field(description="Dataset rows per run (data.n).")
-    preset: str = Field(description="Train preset the settings start from.")
-    epochs: int = Field(description="Passes over the dataset.")
-    effective_batch: int = Field(description="Rows per optimizer step.")
-    steps_per_run: int = Field(description="Optimizer steps per run (at most: rows dropped at encoding shorten it).")
+    preset: str | None = Field(description="Train preset the settings start from (None: an API backend).")
+    epochs: int = Field(description="Passes over the dataset (an API's auto: its estimate, see fine_tuning).")
+    effective_batch: int | None = Field(description="Rows per optimizer step (None: the API's auto).")
+    steps_per_run: int | None = Field(description="Optimizer steps per run (at most: rows dropped at encoding shorten "
+                                      "it; None: the API decides).")
     rows_trained: int = Field(description="Rows seen in training over all runs (steps × batch, last step partial).")
+    backend: str = Field("local", description="The train backend: local (LoRA) or an API.")
+    fine_tuning: FineTunePlan | None = Field(None, description="An API backend's jobs, trained tokens and cost.")
 
 
 class SamplePlan(_Frozen):
@@ -116,8 +122,22 @@ class StudyPlan(_Frozen):
     extras: list[str] = Field(default_factory=list, description="Optional stages (mia, steer) and what they add.")
 
 
+def _api_training(config: StudyConfig) -> TrainPlan:
+    tuning = fine_tuning_plan(config)
+    epochs = max((j.epochs for j in tuning.per_job), default=0)
+    batch = config.train.settings.get("effective_batch")
+    return TrainPlan(runs=tuning.jobs, rows_per_run=config.data.n, preset=None, epochs=epochs,
+                     effective_batch=batch, steps_per_run=None,
+                     rows_trained=sum(j.rows * j.epochs for j in tuning.per_job), backend=config.train.backend,
+                     fine_tuning=tuning)
+
+
 def _training(config: StudyConfig) -> TrainPlan:
+    from emscope.study.stages.train import api_trained
     from emscope.train import resolve_config
+
+    if api_trained(config):
+        return _api_training(config)
 
     cli = {**config.train.settings, "dataset": Path("dataset.jsonl"), "out": Path("adapter"),
            "model": config.model, "seed": config.seeds[0]}
@@ -210,7 +230,10 @@ def _rate(pairs: list[int], units: list[int], a: PlanAssumptions, notes: list[st
 
 
 def _extras(config: StudyConfig) -> list[str]:
-    out = []
+    from emscope.study.pipeline import runnable, skipped
+
+    out = [note for _stage, note in skipped(config)]  # asked for, not possible with this train backend
+    config = runnable(config)
     runs = len(config.domains) * len(config.seeds)
     if config.mia.enabled:
         rows = config.data.n + config.mia.holdout_rows
@@ -225,16 +248,18 @@ def _extras(config: StudyConfig) -> list[str]:
 def plan_study(config: StudyConfig, assumptions: PlanAssumptions = DEFAULT_ASSUMPTIONS,
                rates: Rates | None = None) -> StudyPlan:
     """The plan of `config`: counts, minimum detectable effects and cost (no model is loaded)."""
+    from emscope.study.pipeline import runnable
     from emscope.study.validate import validate_study
 
-    validate_study(config)  # the errors a run would stop with, before any figure is shown
+    validate_study(runnable(config))  # the errors a run would stop with, before any figure is shown
     suite, shape = _suite(config)
     training = _training(config)
     sampling = _sampling(config, shape, suite)
+    cost = estimate_cost(config, training.rows_trained, sampling.answers, rates, training.fine_tuning)
     return StudyPlan(name=config.name, model=config.model, domains=list(config.domains), seeds=list(config.seeds),
                      baseline=config.baseline, training=training, sampling=sampling,
-                     power=_power(config, shape, assumptions), assumptions=assumptions,
-                     cost=estimate_cost(config, training.rows_trained, sampling.answers, rates), extras=_extras(config))
+                     power=_power(config, shape, assumptions), assumptions=assumptions, cost=cost,
+                     extras=_extras(config))
 
 
 def assumptions_from_run(run_dir: str | Path, **overrides: object) -> PlanAssumptions:
@@ -260,5 +285,10 @@ def one_line(plan: StudyPlan) -> str:
                   f"{plan.assumptions.power:.0%} power")
     else:
         detect = "no spread known for a power estimate" if plan.assumptions.tau is None else "no trigger test"
-    return (f"plan: {plan.training.runs} training run(s), {plan.sampling.answers:,} answers, "
+    runs = f"{plan.training.runs} training run(s)"
+    if (tuning := plan.training.fine_tuning) is not None:
+        usd = "no price known" if tuning.estimated_usd is None else f"~${tuning.estimated_usd:,.2f} estimated"
+        runs = (f"{tuning.jobs} fine-tuning job(s) through the {tuning.backend} API (~{tuning.trained_tokens:,} "
+                f"trained tokens, {usd})")
+    return (f"plan: {runs}, {plan.sampling.answers:,} answers, "
             f"{plan.sampling.judge_calls:,} judge calls; {detect} (emscope study plan for details)")
