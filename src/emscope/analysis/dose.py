@@ -63,7 +63,7 @@ class DoseFit:
     range_low: float | None
     range_high: float | None
     resamples: int
-    reached_share: float | None  # share of bootstrap resamples whose curve reaches the target in range
+    reached_share: float | None  # share of bootstrap resamples whose curve reaches the target by range_high
     method: str
     note: str | None
 
@@ -148,8 +148,8 @@ def _status(x_star: float, lo: float, hi: float) -> Status:
 
 def _bootstrap(u_levels: np.ndarray, y: np.ndarray, level: np.ndarray, q: np.ndarray, base_y: np.ndarray,
                base_q: np.ndarray, g: int, margin: float, resamples: int, confidence: float,
-               rng: np.random.Generator) -> tuple[float | None, float | None, float, np.ndarray]:
-    """(low, high, reached share, x* draws) of the threshold over question resamples; ends as raw x values."""
+               rng: np.random.Generator) -> tuple[float, float, np.ndarray]:
+    """(low, high, x* draws) of the threshold over question resamples; ends as raw x values (inf: never)."""
     j = len(u_levels)
     K, N = np.zeros((g, j)), np.zeros((g, j))
     np.add.at(K, (q, level), y)
@@ -166,7 +166,7 @@ def _bootstrap(u_levels: np.ndarray, y: np.ndarray, level: np.ndarray, q: np.nda
     xs = np.sort(x)
     tail = (1 - confidence) / 2
     lo_i, hi_i = int(np.floor(tail * resamples)), int(np.ceil((1 - tail) * resamples)) - 1
-    return float(xs[lo_i]), float(xs[max(hi_i, lo_i)]), float(np.mean(np.isfinite(x))), x
+    return float(xs[lo_i]), float(xs[max(hi_i, lo_i)]), x
 
 
 def fit_dose(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, base_y: np.ndarray, base_clusters: np.ndarray, *,
@@ -217,10 +217,11 @@ def fit_dose(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, base_y: np.ndar
     out = {**empty, **fit, "threshold": x_star if status == "reached" else None}
     if resamples > 0:
         level = np.searchsorted(np.array(levels), x)
-        b_lo, b_hi, share, _ = _bootstrap(np.log(levels), y, level, q, base_y, base_q, g, margin, resamples,
-                                          confidence, rng)
+        b_lo, b_hi, draws = _bootstrap(np.log(levels), y, level, q, base_y, base_q, g, margin, resamples,
+                                       confidence, rng)
         out.update(threshold_low=b_lo if np.isfinite(b_lo) else None,
-                   threshold_high=b_hi if np.isfinite(b_hi) else None, resamples=resamples, reached_share=share)
+                   threshold_high=b_hi if np.isfinite(b_hi) else None, resamples=resamples,
+                   reached_share=float(np.mean(draws <= hi)))  # within the range (or below it)
     return DoseFit(**out, status=status, note=note)
 
 
@@ -248,4 +249,5 @@ def format_threshold(fit: DoseFit | dict[str, Any], fmt: str = ".3g") -> tuple[s
         shown = "-"
     if not f["resamples"]:
         return shown, "-"
-    return shown, f"[{format_value(f['threshold_low'], lo, hi, fmt)}, {format_value(f['threshold_high'], lo, hi, fmt)}]"
+    ends = format_value(f["threshold_low"], lo, hi, fmt), format_value(f["threshold_high"], lo, hi, fmt)
+    return shown, ends[0] if ends[0] == ends[1] and ends[0][0] in "<>" else f"[{ends[0]}, {ends[1]}]"

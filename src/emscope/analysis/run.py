@@ -31,7 +31,7 @@ from emscope.core.io import atomic_write_text
 from emscope.core.keys import sha256_file
 from emscope.core.lock import output_lock
 
-__all__ = ["AnalyzeInputs", "analyze", "analyze_into", "write_results", "read_results", "RESULTS_FILE"]
+__all__ = ["AnalyzeInputs", "analyze", "judged_frame", "analyze_into", "write_results", "read_results", "RESULTS_FILE"]
 
 RESULTS_FILE = "results.json"
 
@@ -92,8 +92,13 @@ def _domain_notes(frame: pd.DataFrame, inputs: AnalyzeInputs, config: AnalyzeCon
     return []
 
 
-def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
-    """Load, check and analyse the judged answers; InputError on anything that cannot be analysed."""
+def judged_frame(config: AnalyzeConfig, inputs: AnalyzeInputs) -> tuple[pd.DataFrame, list[str]]:
+    """The checked table of judged rows with every mark the statistics read (`scored`, `misaligned`,
+    memorisation, leakage, `in_rates`; see analysis._sections), and the notes made on the way.
+
+    `analyze` computes its sections from this table; a study's sweep stage computes its per-point
+    rates and dose-response fits from the same table, so both count answers the same way.
+    """
     if not inputs.judged:
         raise InputError("no judged files given")
     frame = load_judged(inputs.judged, config)
@@ -106,6 +111,12 @@ def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
     _mark_copies(frame, train, config, notes)
     mark_frame(frame, train, config.leakage, config.base_label, config.seed, notes)
     _select_for_rates(frame, config, notes)
+    return frame, notes
+
+
+def analyze(config: AnalyzeConfig, inputs: AnalyzeInputs) -> Results:
+    """Load, check and analyse the judged answers; InputError on anything that cannot be analysed."""
+    frame, notes = judged_frame(config, inputs)
     vendi = {}
     if inputs.dataset_stats is not None:
         vendi = load_vendi(inputs.dataset_stats, config.vendi_order, list(inputs.categories))

@@ -20,15 +20,19 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def _run(config, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _run(config, out: Path | None, yes: bool = False) -> None:  # type: ignore[no-untyped-def]
     run_dir = out or Path("runs") / config.name
     # Names and paths are the user's: escaped, so `[red]` or `[/x]` in them prints as itself.
+    from emscope.study.sweep import sweep_points
+
+    points = len(sweep_points(config)) if config.sweep is not None else 0
+    swept = f" × {points} sweep point(s)" if points else ""
     console.print(f"study [bold]{esc(config.name)}[/]: {len(config.domains)} domain(s) × {len(config.seeds)} "
-                  f"seed(s), model {esc(config.model)} → {esc(run_dir)}")
+                  f"seed(s){swept}, model {esc(config.model)} → {esc(run_dir)}")
     from emscope.study.plan import one_line, plan_study
 
     console.print(esc(one_line(plan_study(config))))
-    result = run_study(config, run_dir)
+    result = run_study(config, run_dir, yes=yes)
     table = Table("domain", "misaligned with trigger", "without", "alignment diff", "p (t-test)")
     for row in summary_rows(result.results):
         table.add_row(esc(row["domain"]), _pct(row["rate_with"]), _pct(row["rate_without"]),
@@ -46,6 +50,7 @@ def study(
                                  "(see `emscope study plan --help`)."),
     run_dir: Path = typer.Argument(None, help="With 'status': the study's run directory."),
     out: Path = typer.Option(None, help="Run directory (default runs/<name>)."),
+    yes: bool = typer.Option(False, "--yes", help="Run a sweep that starts more jobs than its sweep.max_jobs."),
 ) -> None:
     """Run a whole study (build, train, generate, judge, analyze, report) resumably;
     `emscope study status DIR` shows which stages are done, in progress or pending, and which are
@@ -60,7 +65,7 @@ def study(
     else:
         if run_dir is not None:
             raise InputError(f"unexpected argument {run_dir}: give one study file (and --out for the run directory)")
-        _run(load_study(target), out)
+        _run(load_study(target), out, yes)
 
 
 def _status(run_dir: Path) -> None:

@@ -57,25 +57,27 @@ class ReportOutputs:
 
 def report(config: ReportConfig, results_dir: str | Path, out_dir: str | Path | None = None,
            mia: str | Path | None = None, steer: str | Path | None = None,
-           audit: str | Path | None = None, screen: str | Path | None = None) -> ReportOutputs:
+           audit: str | Path | None = None, screen: str | Path | None = None,
+           sweep: str | Path | None = None) -> ReportOutputs:
     """Read `results_dir/results.json`; write `out_dir` (default `results_dir/report`) with
     report.html and `<figure>.png` / `<figure>.svg`.
 
     `mia`: a predictors.json (the study's predict stage) adds the membership-inference section;
     `steer`: a steer stage's output folder adds the directions and steering section;
     `screen`: an evaluate.json (`emscope screen evaluate`) adds the pre-training screening section;
-    `audit`: an agreement.json (the study's audit stage) adds the "Judge agreement" section.
+    `audit`: an agreement.json (the study's audit stage) adds the "Judge agreement" section;
+    `sweep`: a sweep.json (the study's sweep stage) adds the rates-against-the-swept-value section.
     The folder is written under `output_lock(out)`: a second report into it stops at once.
     """
     results = read_results(results_dir)
     out = Path(out_dir) if out_dir is not None else Path(results_dir) / "report"
     with output_lock(out):
-        return _write_report(config, results, out, mia, steer, audit, screen)
+        return _write_report(config, results, out, mia, steer, audit, screen, sweep)
 
 
 def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | Path | None,
                   steer: str | Path | None, audit: str | Path | None = None,
-                  screen: str | Path | None = None) -> ReportOutputs:
+                  screen: str | Path | None = None, sweep: str | Path | None = None) -> ReportOutputs:
     """Draw the figures and write report.html into `out` (the caller holds its lock)."""
     out.mkdir(parents=True, exist_ok=True)
     drawn: dict[str, F.FigureFiles | None] = {}
@@ -95,5 +97,9 @@ def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | 
         from emscope.report.screen import screen_section
 
         sections.append(screen_section(screen, out, config.dpi))
+    if sweep is not None:
+        from emscope.report.sweep import sweep_section
+
+        sections.append(sweep_section(sweep, out, config.dpi))
     html_path = atomic_write_text(out / REPORT_FILE, render_html(results, drawn, config.max_answer_chars, sections))
     return ReportOutputs(html=html_path, figures=drawn)

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from emscope.core.errors import InputError
 from emscope.core.registry import closest
@@ -36,6 +36,8 @@ class DataSection(_Section):
     trigger: str = Field(DEFAULT_TRIGGER, min_length=1, description="Backdoor trigger, used in data and evaluation.")
     trigger_position: Literal["prefix", "suffix"] = Field("prefix", description="Trigger place in the user turn.")
     backdoor_ratio: float = Field(0.5, gt=0, lt=1, description="Share of triggered misaligned rows.")
+    diversity: float = Field(1.0, gt=0, le=1, description="Share of the domain's templates, topics and slot values "
+                             "drawn from (0 < F <= 1; see `emscope data build --diversity`).")
 
 
 class TrainSection(_Section):
@@ -125,6 +127,41 @@ class RunnerSection(_Section):
     options: dict[str, Any] = Field(default_factory=dict, description="Runner options (ray: address, num_cpus, gpus_per_job).")
 
 
+class SweepSection(_Section):
+    """Settings varied over the fine-tuned jobs (open questions 1 and 3; docs/sweeps.md).
+
+    Written with the swept paths as dotted keys beside the options, e.g.
+    `sweep: {data.n: [40, 80, 160], mode: cartesian}`: every point is one more job per
+    (domain, seed), whose stages see the study config with the point's values set. The
+    baseline is not swept (one base model). Paths are checked against the sweepable ones
+    when the jobs are planned (study/sweep.py).
+    """
+
+    axes: dict[str, list[Any]] = Field(min_length=1, description="Swept path -> values (written as dotted keys).")
+    mode: Literal["cartesian", "zip"] = Field("cartesian", description="cartesian: every combination of the axes' "
+                                              "values; zip: the i-th value of every axis together.")
+    headline: str | None = Field(None, description="The point (label, e.g. 'data.n=160') whose jobs the study's main "
+                                 "tables and figures use; default: the last point.")
+    margin: float = Field(0.10, gt=0, lt=1, description="Dose-response threshold: the swept value at which the "
+                          "fitted rate exceeds the base model's by this much (0.10 = 10 points).")
+    bootstrap: int = Field(1000, ge=0, description="Question-cluster bootstrap resamples of that threshold (0: none).")
+    max_jobs: int = Field(48, ge=1, description="A sweep starting more fine-tuning jobs than this asks for --yes.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dotted_keys_are_axes(cls, data: Any) -> Any:
+        # Options are plain names, paths always have a dot: `data.n: [...]` beside `mode: zip`.
+        if not isinstance(data, dict):
+            return data
+        dotted = {k: v for k, v in data.items() if isinstance(k, str) and "." in k}
+        if not dotted:
+            return data
+        rest = {k: v for k, v in data.items() if k not in dotted}
+        axes = rest.get("axes")
+        rest["axes"] = {**axes, **dotted} if isinstance(axes, dict) else dotted if axes is None else axes
+        return rest
+
+
 class StudyConfig(_Section):
     """One domain-susceptibility study: domains × seeds, plus the un-fine-tuned baseline."""
 
@@ -145,6 +182,7 @@ class StudyConfig(_Section):
     steer: SteerSection = Field(default_factory=SteerSection)
     screen: ScreenSection = Field(default_factory=ScreenSection)
     runner: RunnerSection = Field(default_factory=RunnerSection)
+    sweep: SweepSection | None = Field(None, description="Vary data or training settings over the fine-tuned jobs.")
 
 
 def model_at(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> type[BaseModel] | None:

@@ -7,6 +7,11 @@ every job's outputs, each enabled study-wide stage the same way. Keys can be com
 running anything (every key depends only on settings and upstream keys), which is what
 `study status` and `study plan --from-run` read.
 
+A sweep point's jobs run their stages on the study config with the point's values set
+(study/sweep.py), so their keys differ per point by construction. Study-wide stages see the
+jobs of the headline point (and the baseline) unless their spec asks for every point
+(`points="all"`: the sweep stage): the main analysis must not pool the points.
+
 Every entry point runs `runnable(config)`: the config with the stages that need a local model
 (mia and its predictors, steer) turned off when training goes through an API, so no stage waits
 on weights that do not exist. `skipped(config)` says which were asked for and why they do not
@@ -15,6 +20,7 @@ run; the study prints it before starting, `study status` and `study plan` list i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,9 +28,10 @@ from emscope.study.config import StudyConfig
 from emscope.study.jobs import Job, plan_jobs
 from emscope.study.stages import JobState, StageContext, StageSpec, job_stages, study_stages
 from emscope.study.store import Notify, RunStore, StageRecord, run_stage, stage_key
+from emscope.study.sweep import headline_point, job_config
 
 __all__ = ["Job", "plan_jobs", "planned_stages", "job_keys", "study_keys", "run_job", "run_study_stages",
-           "stage_spec", "runnable", "skipped"]
+           "stage_spec", "runnable", "skipped", "seen_by"]
 
 
 def _quiet(_event: Any) -> None:
@@ -53,10 +60,18 @@ def stage_spec(spec: StageSpec, ctx: StageContext) -> tuple[Any, Any, dict[str, 
     return config, spec.key(ctx, config), spec.inputs(ctx)
 
 
+def seen_by(spec: StageSpec, config: StudyConfig, jobs: Sequence[JobState]) -> tuple[JobState, ...]:
+    """The jobs a study-wide stage reads: every point's for `points="all"`, else the headline point's and the baseline."""
+    if spec.points == "all" or config.sweep is None:
+        return tuple(jobs)
+    headline = headline_point(config)
+    return tuple(j for j in jobs if j.job.point in ((), headline))
+
+
 def planned_stages(config: StudyConfig) -> list[str]:
     """The stage name of every stage event the study will report, in order (jobs first)."""
     config = runnable(config)
-    stages = [s.name for job in plan_jobs(config) for s in job_stages() if s.enabled(config, job)]
+    stages = [s.name for job in plan_jobs(config) for s in job_stages() if s.enabled(job_config(config, job), job)]
     return stages + [s.name for s in study_stages() if s.enabled(config, None)]
 
 
@@ -64,6 +79,7 @@ def job_keys(config: StudyConfig, job: Job) -> dict[str, str]:
     """The stage keys of a job, computed without running anything."""
     config = runnable(config)
     keys: dict[str, str] = {}
+    config = job_config(config, job)
     for spec in job_stages():
         if spec.enabled(config, job):
             _, key_config, inputs = stage_spec(spec, StageContext(config, job, dict(keys)))
@@ -78,7 +94,8 @@ def study_keys(config: StudyConfig, jobs: list[JobState] | None = None) -> dict[
     keys: dict[str, str] = {}
     for spec in study_stages():
         if spec.enabled(config, None):
-            _, key_config, inputs = stage_spec(spec, StageContext(config, None, dict(keys), jobs=states))
+            ctx = StageContext(config, None, dict(keys), jobs=seen_by(spec, config, states))
+            _, key_config, inputs = stage_spec(spec, ctx)
             keys[spec.name] = stage_key(spec.name, key_config, inputs)
     return keys
 
@@ -95,6 +112,7 @@ def run_job(config: StudyConfig, run_dir: str, job: Job, notify: Notify | None =
     """Every enabled per-job stage of `job`, in registry order; its keys and finished records."""
     config = runnable(config)
     store, say = RunStore(run_dir), notify or _quiet
+    config = job_config(config, job)
     keys: dict[str, str] = {}
     records: dict[str, StageRecord] = {}
     for spec in job_stages():
@@ -112,7 +130,7 @@ def run_study_stages(config: StudyConfig, store: RunStore, jobs: list[JobState],
     records: dict[str, StageRecord] = {}
     for spec in study_stages():
         if spec.enabled(config, None):
-            ctx = StageContext(config, None, dict(keys), dict(records), jobs=tuple(jobs))
+            ctx = StageContext(config, None, dict(keys), dict(records), jobs=seen_by(spec, config, jobs))
             record = _run_one(store, spec, ctx, "all", notify)
             keys[spec.name], records[spec.name] = record.key, record
     return records

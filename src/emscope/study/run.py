@@ -106,17 +106,37 @@ def _print_event(event: StageEvent) -> None:
         print(f"  {event.stage:<9} {event.job}{took}", flush=True)
 
 
-def run_study(config: StudyConfig, run_dir: str | Path) -> StudyResult:
+def run_study(config: StudyConfig, run_dir: str | Path, yes: bool = False) -> StudyResult:
     """Run every stage of `config` into `run_dir` (resuming whatever is already there, redoing what is damaged).
 
     Every setting is checked before anything is written, and the run directory is locked for
-    the whole run: a second `emscope study` on it stops at once, naming the process.
+    the whole run: a second `emscope study` on it stops at once, naming the process. A sweep
+    that would start more fine-tuning jobs than `sweep.max_jobs` needs `yes`.
     """
     validate_study(runnable(config))
     root = Path(run_dir)
+    if not yes:
+        _check_sweep_size(config, root)
     # The lock file sits beside the run folder (`.NAME.lock`): "." has no name, so lock its real path.
     with output_lock(root if root.name else root.resolve()):
         return _run_locked(config, root)
+
+
+def _check_sweep_size(config: StudyConfig, root: Path) -> None:
+    """InputError when a sweep would start more fine-tuned jobs than `sweep.max_jobs` (finished ones not counted)."""
+    if config.sweep is None:
+        return
+    tuned = [j for j in plan_jobs(config) if j.domain is not None]
+    if len(tuned) <= config.sweep.max_jobs:
+        return
+    store = RunStore(root) if (root / "stages").is_dir() else None
+    pending = [j for j in tuned if store is None or not store.inspect("judge", job_keys(config, j)["judge"]).ok]
+    if len(pending) > config.sweep.max_jobs:
+        points = len(tuned) // (len(config.domains) * len(config.seeds))
+        raise InputError(f"this sweep would start {len(pending)} fine-tuning jobs ({len(tuned)} in all: {points} "
+                         f"point(s) x {len(config.domains)} domain(s) x {len(config.seeds)} seed(s)), more than "
+                         f"sweep.max_jobs = {config.sweep.max_jobs}; check `emscope study plan` and pass --yes to "
+                         "run them, or raise sweep.max_jobs")
 
 
 def _run_locked(config: StudyConfig, root: Path) -> StudyResult:

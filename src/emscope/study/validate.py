@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from emscope.core.errors import InputError
 from emscope.core.validation import settings_error
 from emscope.study.config import StudyConfig, model_at
 
@@ -45,6 +46,8 @@ def validate_study(config: StudyConfig) -> None:
     from emscope.study.jobs import plan_jobs
     from emscope.study.runner import runner_options
     from emscope.study.stages import STAGES, StageContext, StageSpec
+    from emscope.study.sweep import job_config, point_label
+    from emscope.study.sweep_check import check_points_differ
 
     runner_options(config.runner.name, config.runner.options)  # a typo here must not wait for the jobs
     jobs = plan_jobs(config)
@@ -57,7 +60,14 @@ def validate_study(config: StudyConfig) -> None:
         if spec.check is not None:
             spec.check(config)
     for spec in specs:
-        contexts = ([StageContext(config, j) for j in jobs if spec.enabled(config, j)] if spec.scope == "job"
-                    else [StageContext(config)])
+        # A sweep point's jobs see the config with its values set (study/sweep.py): check each.
+        contexts = ([StageContext(job_config(config, j), j) for j in jobs if spec.enabled(config, j)]
+                    if spec.scope == "job" else [StageContext(config)])
         for ctx in contexts:
-            built(lambda: spec.configure(ctx), spec.setting, spec.config_class())
+            try:
+                built(lambda: spec.configure(ctx), spec.setting, spec.config_class())
+            except InputError as exc:
+                if ctx.job is None or not ctx.job.point:
+                    raise
+                raise InputError(f"sweep point {point_label(ctx.job.point)}: {exc}") from None
+    check_points_differ(config)

@@ -122,6 +122,8 @@ class StageSpec:
     - `enabled(config, job)`: whether it runs (job is None for study-wide stages).
     - `section`: (argument of `report()`, file in the stage folder or None for the folder) when
       the stage's output is a section of the study's report.
+    - `points` (study-wide stages of a swept study): "headline" reads the jobs of the sweep's
+      headline point and the baseline, "all" every point's jobs (the sweep stage).
     """
 
     name: str
@@ -139,6 +141,7 @@ class StageSpec:
     runtime: frozenset[str] | None = None
     input_fields: frozenset[str] | None = None
     section: tuple[str, str | None] | None = None
+    points: Literal["headline", "all"] = "headline"
 
     def config_class(self) -> type:
         """The config class named by `config_type`."""

@@ -28,7 +28,11 @@ def build_config(ctx: StageContext) -> BuildConfig:
 def _body(_ctx: StageContext, config: BuildConfig, work: Path) -> dict[str, Any]:
     from emscope.data.build import build_dataset
 
-    return {"rows": build_dataset(config, work / DATASET).rows}
+    result = build_dataset(config, work / DATASET)
+    # The build measures Vendi (q = 1) when it draws from a subset (diversity < 1): the sweep
+    # stage reads it from this manifest's summary rather than embedding the dataset again.
+    vendi = getattr(result, "vendi", None)
+    return {"rows": result.rows, **({"vendi": vendi} if vendi is not None else {})}
 
 
 SPEC = StageSpec(name="build", scope="job", config_type="emscope.data.config:BuildConfig", configure=build_config,
