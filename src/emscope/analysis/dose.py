@@ -132,7 +132,10 @@ def _glm(u: np.ndarray, y: np.ndarray, groups: np.ndarray, confidence: float) ->
         res = sm.GLM(y, X, family=sm.families.Binomial()).fit(
             cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
     note = None
-    if any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged:
+    finite = bool(np.all(np.isfinite(res.params)) and np.all(np.isfinite(res.bse)))
+    separated = any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged
+    if separated or not finite or float(np.max(np.abs(res.params))) > 30:
+        # statsmodels does not always warn on quasi-separation: huge or undefined coefficients say it too
         note = "separation: some swept values have all or no answers misaligned; the slope is poorly identified"
     low, high = res.conf_int(alpha=1 - confidence)[1]
     return dict(intercept=float(res.params[0]), slope=float(res.params[1]), slope_se=float(res.bse[1]),

@@ -78,8 +78,12 @@ def fit_interaction(y: np.ndarray, x1: np.ndarray, x2: np.ndarray, clusters: np.
         res = sm.GLM(y, X, family=sm.families.Binomial()).fit(cov_type="cluster", cov_kwds={"groups": groups},
                                                                use_t=True)
     note = None
-    if any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged:
-        note = "separation: some cells have all or no answers misaligned; coefficients are poorly identified"
+    finite = bool(np.all(np.isfinite(res.params)) and np.all(np.isfinite(res.bse)))
+    separated = any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged
+    if separated or not finite or float(np.max(np.abs(res.params))) > 30:
+        # statsmodels does not always warn on quasi-separation: huge or undefined coefficients say it too
+        note = ("not identified: some cells have all or no answers misaligned (separation), so the coefficients "
+                "and intervals are not usable; more answers or less extreme cells are needed")
     ci = res.conf_int(alpha=1 - confidence)
     labels = ["intercept", names[0], names[1], f"{names[0]} × {names[1]}"]
     terms = [Term(labels[i], float(res.params[i]), float(res.bse[i]), float(ci[i][0]), float(ci[i][1]),

@@ -189,8 +189,10 @@ def _factorial_rows(data: dict[str, Any]) -> list[tuple[Any, ...]]:
         if not r["terms"]:
             rows.append((r["domain"], r["condition"], "–", "–", "–", "–", r["note"] or ""))
         for t in r["terms"]:
-            rows.append((r["domain"], r["condition"], t["name"], f"{t['coef']:+.3f}",
-                         f"[{t['low']:+.3f}, {t['high']:+.3f}]", num(t["p"], ".3g"), r["note"] or ""))
+            usable = all(np.isfinite([t["coef"], t["low"], t["high"]]))
+            rows.append((r["domain"], r["condition"], t["name"], f"{t['coef']:+.3f}" if usable else "–",
+                         f"[{t['low']:+.3f}, {t['high']:+.3f}]" if usable else "–",
+                         num(t["p"], ".3g") if usable and np.isfinite(t["p"]) else "–", r["note"] or ""))
     return rows
 
 

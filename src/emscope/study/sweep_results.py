@@ -167,6 +167,7 @@ def sweep_results(config: StudyConfig, settings: Any, acfg: Any, jobs: Sequence[
     notes: list[str] = []
     if not base_jobs:
         notes.append("no baseline jobs (baseline: false): no base-model reference, no thresholds")
+    point_notes: dict[str, list[str]] = {}
     answers: dict[Point, pd.DataFrame] = {}
     rates: list[dict[str, Any]] = []
     base_rows: list[dict[str, Any]] = []
@@ -174,8 +175,9 @@ def sweep_results(config: StudyConfig, settings: Any, acfg: Any, jobs: Sequence[
     vendi = {(j.domain, j.seed, j.point): j.vendi for j in jobs if j.domain is not None}
     for i, point in enumerate(points):
         mine = [j for j in jobs if j.domain is not None and j.point == point]
-        frame, groups, point_notes = _point_frame(acfg, mine, base_jobs, categories)
-        notes += [f"{point_label(point)}: {n}" for n in point_notes if n not in notes]
+        frame, groups, said = _point_frame(acfg, mine, base_jobs, categories)
+        for note in said:
+            point_notes.setdefault(note, []).append(point_label(point))
         table = _answers(frame, acfg)
         answers[point] = table[table["domain"] != acfg.base_label]
         for g in groups:
@@ -188,6 +190,8 @@ def sweep_results(config: StudyConfig, settings: Any, acfg: Any, jobs: Sequence[
                           "vendi": float(np.mean(v)) if v and all(x is not None for x in v) else None})
         if i == 0:
             base_answers = table[table["domain"] == acfg.base_label]
+    # The analysis's notes once each, naming the points only when not every point has it.
+    notes += [n if len(at) == len(points) else f"{n} (at {'; '.join(at)})" for n, at in point_notes.items()]
     fits = _fits(config, settings, points, answers, base_answers, acfg.confidence, notes)
     assert config.sweep is not None
     return {"kind": SWEEP_KIND, "schema_version": 1, "axes": {k: list(v) for k, v in config.sweep.axes.items()},
