@@ -299,7 +299,7 @@ def test_one_line_summary() -> None:
 def test_study_and_demo_print_the_plan_before_starting(monkeypatch: pytest.MonkeyPatch) -> None:
     import emscope.cli.study as cli_study
 
-    def stop(config: object, run_dir: object) -> None:
+    def stop(config: object, run_dir: object, **_options: object) -> None:
         raise InputError("stopped before running")  # only the lines printed before the run matter here
 
     monkeypatch.setattr(cli_study, "run_study", stop)
