@@ -137,3 +137,14 @@ def test_interaction_regression_refuses_what_it_cannot_fit() -> None:
     nothing = fit_interaction(np.zeros(60), np.tile(np.log([40.0, 80.0]), 30), np.tile([5.0, 9.0, 9.0], 20),
                               np.repeat(list("abc"), 20))
     assert not nothing.terms and "no answer misaligned" in nothing.note
+
+
+def test_separated_data_give_no_curve_and_no_threshold() -> None:
+    # All misaligned at the two larger values, none at the two smaller: the MLE slope is infinite.
+    x = np.repeat(np.array(LEVELS, dtype=float), 30)
+    y = (x >= 160).astype(float)
+    q = np.tile(np.repeat(np.arange(3), 10), 4).astype(str)
+    fit = fit_dose(x, y, q, np.zeros(30), np.repeat(np.arange(3), 10).astype(str), resamples=50)
+    assert fit.status == "no_fit" and fit.slope is None and fit.threshold is None and "separation" in fit.note
+    inter = fit_interaction(y, np.log(x), np.tile([5.0, 9.0], 60), q)
+    assert not inter.terms and "separation" in inter.note

@@ -136,7 +136,7 @@ def _glm(u: np.ndarray, y: np.ndarray, groups: np.ndarray, confidence: float) ->
     separated = any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged
     if separated or not finite or float(np.max(np.abs(res.params))) > 30:
         # statsmodels does not always warn on quasi-separation: huge or undefined coefficients say it too
-        note = "separation: some swept values have all or no answers misaligned; the slope is poorly identified"
+        note = "separation: some swept values have all or no answers misaligned, so the slope is not identified"
     low, high = res.conf_int(alpha=1 - confidence)[1]
     return dict(intercept=float(res.params[0]), slope=float(res.params[1]), slope_se=float(res.bse[1]),
                 slope_low=float(low), slope_high=float(high), slope_p=float(res.pvalues[1]),
@@ -212,6 +212,8 @@ def fit_dose(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, base_y: np.ndar
         return DoseFit(**empty, status="no_fit", note="answers from one question only: no clustered interval")
     u = np.log(x)
     fit, note = _glm(u, y, q, confidence)
+    if note is not None:  # separated: the MLE runs off to infinity, so neither slope nor crossing means anything
+        return DoseFit(**empty, status="no_fit", note=note + ": no curve and no threshold")
     lo, hi = levels[0], levels[-1]
     if target is None:
         return DoseFit(**{**empty, **fit}, status="no_fit", note="no base-model answers: no threshold")

@@ -82,10 +82,12 @@ def fit_interaction(y: np.ndarray, x1: np.ndarray, x2: np.ndarray, clusters: np.
     separated = any(issubclass(w.category, PerfectSeparationWarning) for w in caught) or not res.converged
     if separated or not finite or float(np.max(np.abs(res.params))) > 30:
         # statsmodels does not always warn on quasi-separation: huge or undefined coefficients say it too
-        note = ("not identified: some cells have all or no answers misaligned (separation), so the coefficients "
-                "and intervals are not usable; more answers or less extreme cells are needed")
+        note = ("not identified: some cells have all or no answers misaligned (separation); more answers per "
+                "cell are needed for coefficients")
+    if note is not None:  # coefficients running off to infinity are not estimates: none are reported
+        return InteractionFit(**base, df=int(res.df_resid_inference), centres=(ca, cb), note=note)
     ci = res.conf_int(alpha=1 - confidence)
     labels = ["intercept", names[0], names[1], f"{names[0]} × {names[1]}"]
     terms = [Term(labels[i], float(res.params[i]), float(res.bse[i]), float(ci[i][0]), float(ci[i][1]),
                   float(res.pvalues[i])) for i in range(4)]
-    return InteractionFit(**base, df=int(res.df_resid_inference), centres=(ca, cb), terms=terms, note=note)
+    return InteractionFit(**base, df=int(res.df_resid_inference), centres=(ca, cb), terms=terms)
