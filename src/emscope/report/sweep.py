@@ -106,6 +106,11 @@ def _rates_figure(data: dict[str, Any]) -> Any:
         ax.set_ylim(bottom=0)
     axes[0][0].set_ylabel(f"misaligned, % ({data['thresholds']})")
     handles, labels = axes[0][0].get_legend_handles_labels()
+    if data["base"]:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color="#7f8c8d", ls=":", lw=0.9))
+        labels.append("base model (per condition)")
     if handles:
         fig.legend(handles, labels, loc="upper center", ncol=min(4, len(handles)), frameon=False,
                    bbox_to_anchor=(0.5, 1.08))
