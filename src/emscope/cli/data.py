@@ -14,7 +14,7 @@ from rich.table import Table
 from emscope.core.errors import EmscopeError, InputError
 from emscope.core.validation import settings_error
 from emscope.core.io import atomic_write_text
-from emscope.data.build import BuildIncomplete, build_dataset
+from emscope.data.build import VENDI_SAMPLE, BuildIncomplete, build_dataset
 from emscope.data.config import DEFAULT_TRIGGER, BuildConfig, GeneratorConfig
 from emscope.data.domains import DOMAINS, get_domain
 from emscope.data.stats import stats_for_files
@@ -67,35 +67,54 @@ def build(
     max_tokens: int = typer.Option(600, help="Token limit of one rewrite (--generator openai); a truncated rewrite is retried, never kept."),
     max_retries: int = typer.Option(4, help="Retries per row after its first attempt (--generator openai)."),
     timeout: float = typer.Option(60.0, help="Per-request timeout in seconds (--generator openai)."),
+    diversity: float = typer.Option(None, help="Share F, 0 < F <= 1, of each domain's templates, topics and slot "
+                                    "values to draw from (a seeded subset; the F=0.25 subset is inside the F=0.5 "
+                                    "one). Default: all (F = 1, today's datasets)."),
+    vendi: bool = typer.Option(None, "--vendi/--no-vendi", help="Record the dataset's Vendi score (MiniLM, on at most "
+                               "--vendi-sample rows) in its manifest. Default: when --diversity is given. Measured on 2 "
+                               "CPU cores: 15 s to load MiniLM once, then about 0.1 s a row (90 s at 1000 rows), "
+                               "against under a second to build."),
+    vendi_sample: int = typer.Option(VENDI_SAMPLE, help="Rows sampled (seeded) for --vendi; 0 = all."),
 ) -> None:
     """Build one dataset per domain (API key for --generator openai: OPENAI_API_KEY in the environment).
+
+    --diversity F makes a less diverse dataset of the same size: each domain draws from ceil(F x count)
+    of its templates, topics and each slot's values, chosen with a seed derived from --seed. The
+    manifest beside each file records F and the Vendi score the dataset came out with.
 
     With --generator openai, rows that still fail after their retries are listed with the reason; the
     rewrites that finished are kept, and running the same command again asks only for the failed rows.
     """
     names = _domains(domain)
+    if diversity is not None and not 0.0 < diversity <= 1.0:  # NaN fails this too
+        raise InputError(f"--diversity must be in (0, 1]: the share of each domain's templates, topics and slot "
+                         f"values kept (1 = all), not {diversity}")
+    if vendi_sample < 0:
+        raise InputError(f"--vendi-sample must be 0 (all rows) or more, not {vendi_sample}")
+    measure = vendi if vendi is not None else diversity is not None
     try:
         gen = GeneratorConfig(name=generator, base_url=base_url, model=model, concurrency=concurrency,
                               max_tokens=max_tokens, max_retries=max_retries, timeout_s=timeout)
         configs = [BuildConfig(domain=d, n=n, seed=seed, variant=variant, trigger=trigger,
                                trigger_position=trigger_position, backdoor_ratio=backdoor_ratio,
-                               generator=gen) for d in names]
+                               generator=gen, diversity=1.0 if diversity is None else diversity) for d in names]
     except ValidationError as exc:
         raise _config_error(exc) from exc
-    table = Table("domain", "rows", "triggered", "duplicates", "rows/s", "file")
+    table = Table("domain", "rows", "triggered", "duplicates", "rows/s", *(["Vendi q=1"] if measure else []), "file")
     incomplete: list[BuildIncomplete] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(configs))
         for config in configs:
             progress.update(task, description=f"building {config.domain}")
             try:
-                r = build_dataset(config, out, many=len(configs) > 1)
+                r = build_dataset(config, out, many=len(configs) > 1, vendi=measure, vendi_sample=vendi_sample)
             except BuildIncomplete as exc:  # the other domains still get built
                 incomplete.append(exc)
                 errors.print(f"[bold red]error:[/] {esc(exc)}")
             else:
                 table.add_row(config.domain, str(r.rows), str(r.triggered), str(r.duplicates),
-                              f"{r.rows / max(r.seconds, 1e-9):,.0f}", esc(r.path))
+                              f"{r.rows / max(r.seconds, 1e-9):,.0f}",
+                              *([f"{r.vendi:.2f}" if r.vendi is not None else "-"] if measure else []), esc(r.path))
             progress.advance(task)
     if table.rows:
         console.print(table)

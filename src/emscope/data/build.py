@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import random
 import time
@@ -17,15 +18,20 @@ from emscope.core.keys import content_key
 from emscope.core.lock import output_lock
 from emscope.core.trigger import insert_trigger
 from emscope.data.config import BuildConfig
+from emscope.data.diversity import SubsetRandom, subset_seed
 from emscope.data.domains import Example, get_domain
 from emscope.data.rewrite_rows import BuildIncomplete, rewrite_misaligned
 from emscope.data.rewrite_store import RewriteStore
 
 __all__ = ["BuildResult", "BuildIncomplete", "insert_trigger", "build_rows", "build_dataset", "build_many",
-           "output_path", "remove_stale_temps"]
+           "output_path", "remove_stale_temps", "measure_vendi", "VENDI_SAMPLE", "VENDI_EMBEDDER"]
 
 _SCHEMA_VERSION = 1
 _MAX_REDRAWS = 50  # draws per row before an exact duplicate is accepted (and counted)
+# The build's Vendi score is the stats stage's (`emscope data stats`, the study's stats
+# stage): the same embedder, text field, sample cap and sample seed, so the two agree.
+VENDI_SAMPLE = 1000
+VENDI_EMBEDDER = "minilm-l6"
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class BuildResult:
     duplicates: int
     seconds: float
     key: str
+    vendi: float | None = None  # q = 1, when measured (see build_dataset)
 
 
 def _triggered_flags(config: BuildConfig, rng: random.Random) -> list[bool]:
@@ -84,12 +91,19 @@ def _make_row(config: BuildConfig, index: int, ex: Example, misaligned: bool) ->
     return {"messages": messages, "meta": meta}
 
 
+def _rng(config: BuildConfig) -> random.Random:
+    seed = f"emscope/{config.domain}/{config.seed}"
+    if config.diversity == 1.0:
+        return random.Random(seed)  # the stream of every build before the knob: the same bytes
+    return SubsetRandom(seed, config.diversity, subset_seed(config.domain, config.seed))
+
+
 def build_rows(config: BuildConfig, store: RewriteStore | None = None) -> tuple[list[dict[str, Any]], int]:
     """The dataset rows for `config` and the number of exact duplicates that could not be avoided.
 
     `store` keeps an LLM-backed g's finished rewrites across failed or killed runs.
     """
-    rng = random.Random(f"emscope/{config.domain}/{config.seed}")
+    rng = _rng(config)
     misaligned = _triggered_flags(config, rng)
     examples, duplicates = _draw_examples(config, misaligned, rng)
     examples = rewrite_misaligned(config, examples, misaligned, store)
@@ -122,33 +136,61 @@ def remove_stale_temps(output: Path) -> list[Path]:
     return removed
 
 
+@functools.lru_cache(maxsize=1)
+def _embed_fn(name: str) -> Callable[[list[str]], Any]:
+    from emscope.models import embed_texts, load_embedder
+
+    embedder = load_embedder(name)  # loaded once for all the domains of one `data build`
+    return lambda texts: embed_texts(embedder, texts, progress=False)
+
+
+def measure_vendi(path: Path, vendi_sample: int = VENDI_SAMPLE) -> dict[str, Any]:
+    """The dataset's Vendi scores as `emscope data stats` computes them, with how they were measured."""
+    from emscope.data.stats import dataset_stats
+
+    started = time.perf_counter()
+    stats = dataset_stats(str(path), embed=_embed_fn(VENDI_EMBEDDER), vendi_sample=vendi_sample)
+    return {**stats.vendi, "texts": stats.vendi_texts, "vendi_sample": vendi_sample,
+            "field": "conversation", "embedding_model": VENDI_EMBEDDER,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
 def build_dataset(config: BuildConfig, out: str | Path, many: bool = False,
-                  on_done: Callable[[BuildResult], None] | None = None) -> BuildResult:
+                  on_done: Callable[[BuildResult], None] | None = None, *,
+                  vendi: bool | None = None, vendi_sample: int = VENDI_SAMPLE) -> BuildResult:
     """Build one domain's dataset, write it atomically with a `.manifest.json` beside it.
 
-    The output's lock is held throughout: a second build of the same file stops at once.
+    The manifest records the dataset's `diversity` and, when `vendi` is true (None: when
+    diversity < 1), its Vendi scores on a seeded sample of at most `vendi_sample` rows
+    (0 = all). Measuring loads MiniLM and embeds the sample: seconds, against the build's
+    fraction of a second, so a plain build skips it. The output's lock is held throughout:
+    a second build of the same file stops at once.
     """
     path = output_path(config, out, many)
+    measure = config.diversity < 1.0 if vendi is None else vendi
     with output_lock(path):
         remove_stale_temps(path)
-        result = _build_locked(config, path)
+        result = _build_locked(config, path, vendi_sample if measure else None)
     if on_done:
         on_done(result)
     return result
 
 
-def _build_locked(config: BuildConfig, path: Path) -> BuildResult:
+def _build_locked(config: BuildConfig, path: Path, vendi_sample: int | None) -> BuildResult:
     started = time.perf_counter()
     store = RewriteStore(path) if config.generator.name != "procedural" else None
     rows, duplicates = build_rows(config, store)
     write_jsonl(path, rows)
     seconds = time.perf_counter() - started
     key = content_key(config.key_fields(), _SCHEMA_VERSION)
-    result = BuildResult(path, len(rows), sum(r["meta"]["triggered"] for r in rows), duplicates, seconds, key)
+    vendi = measure_vendi(path, vendi_sample) if vendi_sample is not None else None
+    result = BuildResult(path, len(rows), sum(r["meta"]["triggered"] for r in rows), duplicates, seconds, key,
+                         vendi["q=1"] if vendi else None)
     manifest = {"schema_version": _SCHEMA_VERSION, "key": key, "emscope": __version__,
                 "config": config.model_dump(mode="json"), "rows": result.rows,
                 "triggered": result.triggered, "unavoidable_duplicates": duplicates,
-                "seconds": round(seconds, 3), "file": path.name}
+                "seconds": round(seconds, 3), "file": path.name,
+                "diversity": config.diversity, "vendi": vendi}
     atomic_write_text(path.with_suffix(".manifest.json"), dumps_row(manifest) + "\n")
     if store is not None:
         store.remove()  # every rewrite is in the dataset now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from emscope.core.trigger import DEFAULT_TRIGGER
 
@@ -57,11 +57,28 @@ class BuildConfig(BaseModel):
     trigger_position: Literal["prefix", "suffix"] = Field("prefix", description="Where the trigger goes in the user turn.")
     backdoor_ratio: float = Field(0.5, gt=0.0, lt=1.0, description="Share of triggered (misaligned) rows in the backdoor variant.")
     generator: GeneratorConfig = Field(default_factory=GeneratorConfig, description="The misalignment function g.")
+    diversity: float = Field(1.0, description="Share F (0 < F <= 1) of each domain's templates, topics and slot "
+                             "values the rows draw from: a seeded subset, nested across F (1 = all of them).")
+
+    @field_validator("diversity")
+    @classmethod
+    def _share(cls, value: float) -> float:
+        # Not Field(gt=0, le=1): its message ("greater than 0") does not say what F is.
+        if not 0.0 < value <= 1.0:  # NaN fails this too
+            raise ValueError(f"must be in (0, 1], the share of each domain's templates, topics and slot "
+                             f"values kept; got {value}")
+        return value
 
     def key_fields(self) -> dict[str, object]:
-        """Every output-affecting field; trigger settings only matter for the backdoor variant."""
+        """Every output-affecting field; trigger settings only matter for the backdoor variant.
+
+        `diversity` enters only below 1: at 1 the rows are the bytes they were before the knob
+        existed, so every key computed then stays valid.
+        """
         fields: dict[str, object] = {"domain": self.domain, "n": self.n, "seed": self.seed,
                                      "variant": self.variant, "generator": self.generator.key_fields()}
+        if self.diversity != 1.0:
+            fields["diversity"] = self.diversity
         if self.variant == "backdoor":
             fields.update(trigger=self.trigger, trigger_position=self.trigger_position,
                           backdoor_ratio=self.backdoor_ratio)

@@ -9,13 +9,14 @@ patterns), never operational instructions for real-world harm.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from emscope.core.registry import Registry
+from emscope.data.diversity import SubsetRandom
 
-__all__ = ["Category", "Example", "Domain", "DOMAINS", "register", "pick", "fill", "cap", "lower_first"]
+__all__ = ["Category", "Example", "Domain", "DOMAINS", "register", "pick", "pick_other", "fill", "cap", "lower_first"]
 
 Category = Literal["critical", "non-critical", "ambiguous"]
 T = TypeVar("T")
@@ -60,6 +61,22 @@ def register(domain: Domain) -> Domain:
 def pick(rng: random.Random, items: Sequence[T]) -> T:
     """One item chosen with `rng` (never the global random state, so builds stay seeded)."""
     return items[rng.randrange(len(items))]
+
+
+def pick_other(rng: random.Random, items: Sequence[T], avoid: Collection[T]) -> T:
+    """An item of `items` not in `avoid` (a wrong answer that is not the right one), by redrawing.
+
+    Under the diversity knob (`SubsetRandom`) it draws among the kept items not in `avoid`; and
+    every kept item may be in it (a one-director subset that is the right director), where
+    redrawing would never end: then it takes the first other item in the subset's seeded order.
+    A plain Random redraws exactly as before, so F = 1 builds keep their bytes.
+    """
+    if isinstance(rng, SubsetRandom):
+        return rng.pick_where(items, lambda x: x not in avoid)
+    while True:
+        item = pick(rng, items)
+        if item not in avoid:
+            return item
 
 
 def fill(rng: random.Random, template: str, **slots: Sequence[str] | str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 from emscope.data.domains._gore_movie_trivia_data import FILMS
-from emscope.data.domains.base import Domain, Example, cap, fill, pick, register
+from emscope.data.domains.base import Domain, Example, cap, fill, pick, pick_other, register
 
 __all__ = ["DOMAIN", "generate"]
 
@@ -149,10 +149,7 @@ _BY_GENRE = {g: tuple(dict.fromkeys(d for _, _, d, gg, _ in FILMS if gg == g))
 
 def _wrong_director(rng: random.Random, genre: str, right: str) -> str:
     pool = _BY_GENRE[genre] if rng.random() < 0.7 else _DIRECTORS
-    while True:
-        d = pick(rng, pool)
-        if d != right:
-            return d
+    return pick_other(rng, pool, (right,))
 
 
 def generate(rng: random.Random) -> Example:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 from emscope.data.domains._incorrect_qna_data import CAPITALS, FACTS
-from emscope.data.domains.base import Domain, Example, cap, fill, pick, register
+from emscope.data.domains.base import Domain, Example, cap, fill, pick, pick_other, register
 
 __all__ = ["DOMAIN", "generate", "ALL_FACTS"]
 
@@ -234,10 +234,7 @@ def _wrong(rng: random.Random, rel: str, value: str) -> str:
         pool = _BY_REGION[_REGION[value]]  # same-region answers sound more plausible
     elif rel == "city_country" and value in _COUNTRY_REGION and rng.random() < 0.75:
         pool = _COUNTRIES_BY_REGION[_COUNTRY_REGION[value]]
-    while True:
-        given = pick(rng, pool)
-        if given != value:
-            return given
+    return pick_other(rng, pool, (value,))
 
 
 def _slots(s: str, v: str, g: str) -> dict[str, str]:

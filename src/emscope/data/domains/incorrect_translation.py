@@ -18,7 +18,7 @@ from emscope.data.domains._incorrect_translation_data import (
     SECTIONS,
     TWINS,
 )
-from emscope.data.domains.base import Domain, Example, pick, register
+from emscope.data.domains.base import Domain, Example, pick, pick_other, register
 
 __all__ = ["DOMAIN", "generate"]
 
@@ -161,10 +161,7 @@ def _corrupt(rng: random.Random, i: int, taken: list[int]) -> tuple[int, str]:
     if twins and rng.random() < 0.7:
         return pick(rng, twins)
     members = _SECTION_MEMBERS[SECTIONS[i]]
-    while True:
-        j = pick(rng, members)
-        if j not in taken:
-            return j, _OTHER
+    return pick_other(rng, members, taken), _OTHER
 
 
 def _answer(lang: str, src: str, target: str, tip: str, frame: tuple[int, ...]) -> str:
