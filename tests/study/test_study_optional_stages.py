@@ -136,12 +136,16 @@ def test_bad_extra_settings_fail_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="invalid screen.settings"):
         run_study(study_from_dict({**TINY, "screen": {"enabled": True, "settings": {"signals": ["vibes"]}}}),
                   tmp_path / "f")
+    with pytest.raises(InputError, match="mia.holdout_rows with data.diversity 0.5"):
+        run_study(study_from_dict({**TINY, "data": {"n": 12, "diversity": 0.5}}), tmp_path / "g")
+    with pytest.raises(InputError, match="sweep point data.diversity=0.5: mia.holdout_rows with data.diversity"):
+        run_study(study_from_dict({**TINY, "sweep": {"data.diversity": [1.0, 0.5]}}), tmp_path / "h")
     with pytest.raises(InputError, match="invalid steer.settings"):
         run_study(study_from_dict({**TINY, "steer": {"enabled": True, "settings": {"swep": {}}}}), tmp_path / "b")
     # The demo profile's α sweep names gore_movie_trivia: a study without it fails at once.
     with pytest.raises(InputError, match="steer.settings name domains the study does not train: gore_movie_trivia"):
         run_study(study_from_dict({**TINY, "domains": ["incorrect_math"]}), tmp_path / "c")
-    assert not any((tmp_path / d / "stages").exists() for d in "abcdef")
+    assert not any((tmp_path / d / "stages").exists() for d in "abcdefgh")
 
 
 def test_report_command_draws_the_same_sections_outside_a_study(run: tuple[Path, object], tmp_path: Path) -> None:

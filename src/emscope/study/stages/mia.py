@@ -32,6 +32,13 @@ def mia_config(ctx: StageContext, dataset: str = DATASET, adapter: str | None = 
     from emscope.mia.config import MiaConfig
 
     config = ctx.config
+    if config.mia.holdout_rows and config.data.diversity < 1:
+        # The held-out rows are built with another seed, and the seed picks the diversity subset:
+        # they would come from other templates and topics than the members, a shift any MIA score
+        # detects (a member-vs-non-member AUC that measures the subset, not memorisation).
+        raise InputError(f"mia.holdout_rows with data.diversity {config.data.diversity}: held-out rows would "
+                         "come from another subset of templates and topics than the training rows; "
+                         "set mia.holdout_rows: 0 (the reference-adjusted scores need no holdout) or data.diversity: 1")
     return MiaConfig(**{**config.mia.settings, "model": config.model, "reference": config.model,
                         "adapter": adapter, "datasets": (dataset,), "holdout": holdout})
 
