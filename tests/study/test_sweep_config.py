@@ -138,3 +138,29 @@ def test_a_sweep_over_max_jobs_asks_for_yes_before_writing_anything(tmp_path: Pa
                                          r"\(s\).*pass --yes"):
         run_study(config, run)
     assert not run.exists()
+
+
+@pytest.mark.parametrize(("example", "points", "labels"), [
+    ("oq1-sizes", 4, ["data.n=40", "data.n=80", "data.n=160", "data.n=320"]),
+    ("oq3-factorial", 6, ["data.n=40,data.diversity=0.25", "data.n=40,data.diversity=0.5", "data.n=40,data.diversity=1.0",
+                          "data.n=160,data.diversity=0.25", "data.n=160,data.diversity=0.5",
+                          "data.n=160,data.diversity=1.0"]),
+])
+def test_the_examples_validate_and_plan_their_jobs(example: str, points: int, labels: list[str]) -> None:
+    config = load_study(Path(__file__).parents[2] / "examples" / f"{example}.yaml")
+    validate_study(config)
+    assert [point_label(p) for p in sweep_points(config)] == labels
+    jobs = plan_jobs(config)
+    assert config.domains == DOMAINS and config.seeds == [0, 1]
+    assert len([j for j in jobs if j.domain]) == points * 2 * 2 <= config.sweep.max_jobs  # no --yes needed
+    assert config.generate.samples == 2 and config.generate.max_new_tokens == 80
+    assert len(config.generate.questions or []) == 15  # the demo's core questions
+
+
+def test_oq3_s_full_diversity_points_are_oq1_s_jobs() -> None:
+    root = Path(__file__).parents[2] / "examples"
+    oq1, oq3 = load_study(root / "oq1-sizes.yaml"), load_study(root / "oq3-factorial.yaml")
+    for n in (40, 160):
+        a = job_keys(oq1, Job(DOMAINS[0], 0, (("data.n", n),)))
+        b = job_keys(oq3, Job(DOMAINS[0], 0, (("data.n", n), ("data.diversity", 1.0))))
+        assert a == b

@@ -1,4 +1,4 @@
-"""A real (tiny) swept study: a 2-point size sweep, then grown by a point.
+"""A real (tiny) swept study: a 2-point size sweep, grown by a point, then turned into an n × diversity factorial.
 
 Everything is real (build, LoRA training on the bundled model, sampling, the offline judge,
 analysis, the sweep stage and the report); the sizes are tiny (8-16 rows, one training step,
@@ -100,3 +100,24 @@ def test_a_grown_sweep_runs_only_the_new_point(sized: tuple[Path, str], tmp_path
     per_job = {(s, j) for s, j in _computed(output) if s in JOB_STAGES}
     assert per_job == {(s, "gore_movie_trivia (seed 0, data.n=16)") for s in JOB_STAGES}
     assert [p["label"] for p in _sweep(run)["points"]] == ["data.n=8", "data.n=12", "data.n=16"]
+
+
+def test_a_size_by_diversity_factorial_reuses_the_full_diversity_points(sized: tuple[Path, str],
+                                                                         tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(sized[0], run)
+    factorial = {**TINY, "sweep": {"data.n": [8, 12], "data.diversity": [0.5, 1.0], "bootstrap": 100}}
+    output = _run(tmp_path, run, factorial)
+    per_job = {(s, j) for s, j in _computed(output) if s in JOB_STAGES}
+    # diversity 1 builds the same bytes as before the knob: those points are the size sweep's jobs.
+    assert per_job == {(s, f"gore_movie_trivia (seed 0, data.n={n},data.diversity=0.5)")
+                       for s in JOB_STAGES for n in (8, 12)}
+    data = _sweep(run)
+    fac = data["factorial"]
+    assert fac is not None and fac["covariate"] == "Vendi (q=1)"
+    assert {(c["n"], c["diversity"]) for c in fac["cells"]} == {(8, 0.5), (8, 1.0), (12, 0.5), (12, 1.0)}
+    assert all(v["vendi"] is not None and v["vendi"] > 0 for v in data["vendi"])
+    terms = [t["name"] for r in fac["regressions"] for t in r["terms"]] or [r["note"] for r in fac["regressions"]]
+    assert terms  # a fit, or the reason there is none (tiny data are often all aligned)
+    html = (run / "report.html").read_text()
+    assert 'data-figure="sweep_heatmap_with"' in html and 'data-table="sweep_factorial"' in html

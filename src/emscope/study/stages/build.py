@@ -22,7 +22,7 @@ def build_config(ctx: StageContext) -> BuildConfig:
     assert ctx.job is not None and ctx.job.domain is not None
     d = ctx.config.data
     return BuildConfig(domain=ctx.job.domain, n=d.n, seed=ctx.job.seed, variant=d.variant, trigger=d.trigger,
-                       trigger_position=d.trigger_position, backdoor_ratio=d.backdoor_ratio)
+                       trigger_position=d.trigger_position, backdoor_ratio=d.backdoor_ratio, diversity=d.diversity)
 
 
 def _body(_ctx: StageContext, config: BuildConfig, work: Path) -> dict[str, Any]:
