@@ -55,6 +55,17 @@ def test_counts_follow_seeds_suite_samples_and_max_steps() -> None:
     assert any("seed as the unit" in n for n in plan.power.notes)
 
 
+def test_a_sweep_counts_every_point_and_the_baseline_once() -> None:
+    config = study_from_dict({"profile": "demo", "seeds": [0, 1], "sweep": {"data.n": [40, 160]}})
+    plan = plan_study(config)
+    # 3 domains × 2 seeds × 2 points; 40 rows = 5 steps per epoch, 160 rows = 20; 3 epochs
+    assert plan.points == 2 and plan.training.runs == 12
+    assert plan.training.rows_trained == 3 * 2 * 3 * (40 + 160)
+    assert (plan.training.rows_per_run, plan.training.steps_per_run) == (160, 60)  # the largest point
+    # (3 domains × 2 points + baseline) × 2 seeds models, 120 answers each
+    assert plan.sampling.models == (3 * 2 + 1) * 2 and plan.sampling.answers == 120 * 14
+
+
 def test_full_suite_has_mixed_paraphrase_counts() -> None:
     plan = plan_study(study_from_dict({"profile": "small"}))
     # 30 questions with 2 paraphrases, 15 template questions with 1; 5 samples; 11 domains + baseline

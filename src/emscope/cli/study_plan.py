@@ -88,14 +88,17 @@ def _fine_tuning(table: _Rows, p: Any) -> None:
 
 def _counts(table: _Rows, p: Any) -> None:
     t, s = p.training, p.sampling
+    points = "" if p.points == 1 else f" × {p.points} sweep point(s)"
     table.add_row("[bold]counts[/]", "")
     if t.fine_tuning is not None:
         _fine_tuning(table, p)
     else:
-        table.add_row("training runs", f"{t.runs} ({len(p.domains)} domain(s) × {len(p.seeds)} seed(s)): "
-                      f"{t.rows_per_run:,} rows, {t.steps_per_run:,} steps each ({t.preset} preset, {t.epochs} "
+        each = "each" if p.points == 1 else "in the largest point"
+        table.add_row("training runs", f"{t.runs} ({len(p.domains)} domain(s) × {len(p.seeds)} seed(s){points}): "
+                      f"{t.rows_per_run:,} rows, {t.steps_per_run:,} steps {each} ({t.preset} preset, {t.epochs} "
                       f"epochs × {t.effective_batch} rows)")
-    models = f"({len(p.domains)} domains{' + baseline' if p.baseline else ''}) × {len(p.seeds)} seed(s)"
+    swept = "" if p.points == 1 else f" × {p.points} points"
+    models = f"({len(p.domains)} domains{swept}{' + baseline' if p.baseline else ''}) × {len(p.seeds)} seed(s)"
     table.add_row("answers", f"{s.answers:,} = {s.questions} questions ({s.prompts} paraphrases) × {s.samples} "
                   f"samples × {len(s.conditions)} condition(s) × {s.models} models {models}; "
                   f"≤{s.max_new_tokens} tokens each")

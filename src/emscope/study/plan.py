@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -62,8 +63,8 @@ DEFAULT_ASSUMPTIONS = PlanAssumptions()
 class TrainPlan(_Frozen):
     """The fine-tuning runs of the study."""
 
-    runs: int = Field(description="Fine-tuning runs: domains × seeds.")
-    rows_per_run: int = Field(description="Dataset rows per run (data.n).")
+    runs: int = Field(description="Fine-tuning runs: domains × seeds × sweep points.")
+    rows_per_run: int = Field(description="Dataset rows per run (data.n; with a sweep, the largest point's).")
     preset: str | None = Field(description="Train preset the settings start from (None: an API backend).")
     epochs: int = Field(description="Passes over the dataset (an API's auto: its estimate, see fine_tuning).")
     effective_batch: int | None = Field(description="Rows per optimizer step (None: the API's auto).")
@@ -82,7 +83,7 @@ class SamplePlan(_Frozen):
     prompts: int = Field(description="Paraphrases over all questions (per condition).")
     samples: str = Field(description="Samples per paraphrase (a number, or the suite's own per-question counts).")
     conditions: list[str] = Field(description="Trigger conditions.")
-    models: int = Field(description="Models sampled: (domains + baseline) × seeds.")
+    models: int = Field(description="Models sampled: (domains × sweep points + baseline) × seeds.")
     answers_per_model: int = Field(description="Answers per model.")
     answers: int = Field(description="Answers in all.")
     max_new_tokens: int = Field(description="Longest answer in tokens.")
@@ -113,6 +114,7 @@ class StudyPlan(_Frozen):
     model: str = Field(description="Subject model.")
     domains: list[str] = Field(description="Fine-tuned domains.")
     seeds: list[int] = Field(description="Seeds.")
+    points: int = Field(1, description="Sweep points (1 without a sweep): each fine-tunes every domain and seed.")
     baseline: bool = Field(description="Whether the un-fine-tuned model is sampled too.")
     training: TrainPlan = Field(description="Fine-tuning runs.")
     sampling: SamplePlan = Field(description="Answers and judge calls.")
@@ -155,6 +157,27 @@ def _training(config: StudyConfig) -> TrainPlan:
                      steps_per_run=steps, rows_trained=rows * runs)
 
 
+def _swept_training(config: StudyConfig) -> TrainPlan:
+    """The training of every sweep point together: runs, rows and (API) jobs, tokens and cost summed;
+    rows and steps per run those of the largest point (each point's own are in `emscope study status`)."""
+    from emscope.study.sweep import apply_point, sweep_points
+
+    points = sweep_points(config)
+    if points == [()]:
+        return _training(config)
+    plans = [_training(apply_point(config, p)) for p in points]
+    big = max(plans, key=lambda t: (t.rows_per_run, t.steps_per_run or 0))
+    update: dict[str, Any] = {"runs": sum(t.runs for t in plans), "rows_trained": sum(t.rows_trained for t in plans)}
+    if big.fine_tuning is not None:
+        tunes = [t.fine_tuning for t in plans if t.fine_tuning is not None]
+        usd = [f.estimated_usd for f in tunes]
+        update["fine_tuning"] = big.fine_tuning.model_copy(update={
+            "jobs": sum(f.jobs for f in tunes), "per_job": [j for f in tunes for j in f.per_job],
+            "trained_tokens": sum(f.trained_tokens for f in tunes),
+            "estimated_usd": None if None in usd else round(sum(u for u in usd if u is not None), 2)})
+    return big.model_copy(update=update)
+
+
 def _suite(config: StudyConfig) -> tuple[str, list[tuple[int, int]]]:
     """(suite name, [(paraphrases, samples) per question])."""
     from emscope.evalsuite import load_suite
@@ -168,7 +191,10 @@ def _suite(config: StudyConfig) -> tuple[str, list[tuple[int, int]]]:
 def _sampling(config: StudyConfig, shape: list[tuple[int, int]], suite: str) -> SamplePlan:
     g = config.generate
     per_model = sum(p * s for p, s in shape) * len(g.conditions)
-    models = (len(config.domains) + (1 if config.baseline else 0)) * len(config.seeds)
+    from emscope.study.sweep import sweep_points
+
+    points = len(sweep_points(config))  # each point fine-tunes every domain again; the baseline is not swept
+    models = (len(config.domains) * points + (1 if config.baseline else 0)) * len(config.seeds)
     answers = per_model * models
     llm = config.judge.judge in ("openai", "hf")
     note = ("an alignment and a coherence prompt per answer; repeats and cached prompts are not sent again"
@@ -234,7 +260,9 @@ def _extras(config: StudyConfig) -> list[str]:
 
     out = [note for _stage, note in skipped(config)]  # asked for, not possible with this train backend
     config = runnable(config)
-    runs = len(config.domains) * len(config.seeds)
+    from emscope.study.sweep import sweep_points
+
+    runs = len(config.domains) * len(config.seeds) * len(sweep_points(config))
     if config.mia.enabled:
         rows = config.data.n + config.mia.holdout_rows
         out.append(f"mia: {runs} run(s) × ≤{rows} rows ({config.data.n} training + ≤{config.mia.holdout_rows} "
@@ -253,11 +281,13 @@ def plan_study(config: StudyConfig, assumptions: PlanAssumptions = DEFAULT_ASSUM
 
     validate_study(runnable(config))  # the errors a run would stop with, before any figure is shown
     suite, shape = _suite(config)
-    training = _training(config)
+    training = _swept_training(config)
     sampling = _sampling(config, shape, suite)
     cost = estimate_cost(config, training.rows_trained, sampling.answers, rates, training.fine_tuning)
+    from emscope.study.sweep import sweep_points
+
     return StudyPlan(name=config.name, model=config.model, domains=list(config.domains), seeds=list(config.seeds),
-                     baseline=config.baseline, training=training, sampling=sampling,
+                     points=len(sweep_points(config)), baseline=config.baseline, training=training, sampling=sampling,
                      power=_power(config, shape, assumptions), assumptions=assumptions, cost=cost,
                      extras=_extras(config))
 
