@@ -63,7 +63,7 @@ CLASSIFIED: dict[str, dict[str, str]] = {
               "generation.do_sample": K, "generation.temperature": K, "generation.seed": K,
               "generation.batch_size": K, "cosine_layer": K, "alpha_domains": K, "scale_domains": K,
               "mix_pairs": K, "include_base": K},
-    "report": {"dpi": K, "max_answer_chars": K},
+    "report": {"dpi": K, "max_answer_chars": K, "notes": K},
     "sweep": {"margin": K, "bootstrap": K, "seed": K},
     "screen": {"datasets": I, "model": K, "reference_model": K, "signals": K, "max_rows": K, "model_rows": K,
                "seed": K, "k": K, "max_length": K, "layer": K, "batch_tokens": R, "batch_size": R, "precision": K,

@@ -155,6 +155,9 @@ def test_local_only_stages_are_skipped_with_a_note(served: Any) -> None:
     skipped = {r["stage"]: r for r in study_status(run) if r["state"] == "skipped"}
     assert set(skipped) == {"mia", "steer"} and "train.backend is openai" in skipped["mia"]["problem"]
     assert all(r["state"] == "done" for r in study_status(run) if r["state"] != "skipped")
+    html = (run / "report.html").read_text()
+    assert "fine-tuned through the openai API: no membership-inference or steering sections" in html
+    assert "Membership inference as a predictor" not in html
 
 
 def test_a_rerun_reuses_everything(served: Any) -> None:

@@ -40,11 +40,16 @@ class ReportConfig(BaseModel):
     INPUT_FIELDS: ClassVar[frozenset[str]] = frozenset()
 
     def key_fields(self) -> dict[str, Any]:
-        """Every field: the report is the output."""
-        return self.model_dump(mode="json")
+        """Every field: the report is the output (no notes: left out, so reports without them keep their keys)."""
+        fields = self.model_dump(mode="json")
+        if not self.notes:
+            fields.pop("notes")
+        return fields
 
     dpi: int = Field(150, ge=50, le=600, description="Resolution of the PNG figures.")
     max_answer_chars: int = Field(2000, ge=100, description="Sample answers longer than this are cut, saying so.")
+    notes: tuple[str, ...] = Field((), description="Lines added to the report's Notes box (e.g. a study's stages "
+                                   "that could not run).")
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ def _write_report(config: ReportConfig, results: Results, out: Path, mia: str | 
                   screen: str | Path | None = None, sweep: str | Path | None = None) -> ReportOutputs:
     """Draw the figures and write report.html into `out` (the caller holds its lock)."""
     out.mkdir(parents=True, exist_ok=True)
+    if config.notes:
+        results = results.model_copy(update={"notes": [*results.notes, *config.notes]})
     drawn: dict[str, F.FigureFiles | None] = {}
     for name, build in FIGURES.items():
         with F.style():

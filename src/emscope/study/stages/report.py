@@ -39,10 +39,17 @@ def _deps(ctx: StageContext) -> tuple[Any, ...]:
     return (ctx.records.get("analyze"), *(ctx.records.get(s.name) for s in _sections()))
 
 
-def _report_config(_ctx: StageContext) -> Any:
+def _report_config(ctx: StageContext) -> Any:
     from emscope.report.run import ReportConfig
 
-    return ReportConfig()
+    backend = ctx.config.train.backend
+    if backend == "local":
+        return ReportConfig()
+    # Every entry point sees the study with mia and steer already off for an API backend (pipeline.runnable),
+    # so the note says what such a study never has, whether or not it asked for it.
+    return ReportConfig(notes=(f"models fine-tuned through the {backend} API: no membership-inference or steering "
+                               "sections (both need a local model's weights and log-probabilities); "
+                               "train with train.backend: local for them",))
 
 
 SPEC = StageSpec(name="report", scope="study", config_type="emscope.report.run:ReportConfig",
