@@ -25,7 +25,9 @@ TINY = {
     "train": {"settings": {"max_steps": 2, "effective_batch": 4}},
     "generate": {"samples": 2, "max_new_tokens": 6, "questions": ["one_wish", "feeling_bored"]},
     "stats": {"vendi_sample": 12},
-    "mia": {"enabled": True},
+    # No held-out rows: the demo profile's 100 per domain made MIA 420 of this test's 509 s, and
+    # the seed-mean predictors checked here need only the members' scores.
+    "mia": {"enabled": True, "holdout_rows": 0},
 }
 
 
