@@ -64,6 +64,7 @@ def test_a_yaml_sweep_reads_and_round_trips_through_study_json(tmp_path: Path) -
     ({"train.settings.lora_rr": [8]}, "Did you mean 'train.settings.lora_r'?"),
     ({"generate.samples": [1, 2]}, "'generate.samples' cannot be swept: it is shared with the baseline"),
     ({"data.trigger": ["a", "b"]}, "'data.trigger' cannot be swept"),
+    ({"train.backend": ["local", "openai"]}, "'train.backend' cannot be swept: a study has one train backend"),
     ({"seeds.x": [1]}, "seeds and domains are axes of every study already"),
     ({"train.settings.threads": [1, 2]}, "changes how fast training runs, not the adapter"),
     ({"data.n": [40, 40]}, "data.n lists 40 more than once"),

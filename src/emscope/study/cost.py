@@ -99,7 +99,7 @@ class FineTunePlan(_Frozen):
 
     backend: str = Field(description="The train backend (an API).")
     base_model: str = Field(description="The base model id fine-tuned.")
-    jobs: int = Field(description="Fine-tuning jobs: one per (domain, seed).")
+    jobs: int = Field(description="Fine-tuning jobs: one per (domain, seed, sweep point).")
     epochs_source: str = Field(description="Where the epochs come from.")
     per_job: list[FineTuneJob] = Field(description="Each job's estimate.")
     trained_tokens: int = Field(description="Estimated trained tokens over all jobs.")

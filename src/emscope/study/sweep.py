@@ -32,7 +32,10 @@ Point = tuple[tuple[str, Any], ...]
 
 # Evaluated with in every job, the baseline included: a swept trigger would compare each point
 # with a baseline asked another question.
-_NOT_SWEPT = {"data.trigger", "data.trigger_position"}
+_NOT_SWEPT = {"data.trigger", "data.trigger_position",
+              # One backend per study: the generate backend must match it, and local adapters
+              # and API-served models would be ranked as one model family.
+              "train.backend"}
 # TrainConfig fields the study sets itself (paths, the model, the job's seed), or that never
 # change the adapter (they are out of its key).
 _TRAIN_OWN = {"dataset", "out", "model", "seed"}
@@ -58,7 +61,7 @@ def sweepable_paths() -> tuple[str, ...]:
     from emscope.train.openai_config import OPENAI_KEY_EXCLUDED, OpenAITrainConfig
 
     paths = [f"data.{f}" for f in DataSection.model_fields if f"data.{f}" not in _NOT_SWEPT]
-    paths += [f"train.{f}" for f in TrainSection.model_fields if f != "settings"]
+    paths += [f"train.{f}" for f in TrainSection.model_fields if f != "settings" and f"train.{f}" not in _NOT_SWEPT]
     settings = [f for f in TrainConfig.model_fields if f not in KEY_EXCLUDED | _TRAIN_OWN]
     settings += [f for f in OpenAITrainConfig.model_fields
                  if f not in OPENAI_KEY_EXCLUDED | _TRAIN_OWN and f not in settings]
@@ -72,6 +75,8 @@ def _check_path(path: str) -> None:
     head = path.split(".")[0]
     if (head in StudyConfig.model_fields and head not in ("data", "train")) or path in _NOT_SWEPT:
         why = ("seeds and domains are axes of every study already" if head in ("seeds", "domains") else
+               "a study has one train backend (its generate backend must match it); run a study per backend"
+               if path == "train.backend" else
                "it is shared with the baseline, which is not swept (one base model); only data.* (but the "
                "trigger) and train.* settings are")
         raise InputError(f"sweep: '{path}' cannot be swept: {why}. Sweepable: {', '.join(valid)}")
