@@ -42,8 +42,12 @@ def skipped(config: StudyConfig) -> list[tuple[str, str]]:
     """(stage, why) for each optional stage the study asks for but cannot run with its train backend."""
     from emscope.study.stages import mia, steer
 
-    notes = [("mia", mia.skip_note(config)), ("steer", steer.skip_note(config))]
-    return [(stage, note) for stage, note in notes if note is not None]
+    backend = config.train.backend
+    if backend == "local":
+        return []
+    asked = [("mia", config.mia.enabled, mia.NEEDS_LOCAL), ("steer", config.steer.enabled, steer.NEEDS_LOCAL)]
+    return [(stage, f"{stage} skipped: it needs a local model, and train.backend is {backend}. {why}")
+            for stage, on, why in asked if on]
 
 
 def runnable(config: StudyConfig) -> StudyConfig:

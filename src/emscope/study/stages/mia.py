@@ -17,7 +17,7 @@ from emscope.study.stages.base import StageContext, StageSpec
 from emscope.study.stages.build import DATASET
 from emscope.study.stages.train import ADAPTER
 
-__all__ = ["SPEC", "HOLDOUT_SEED_OFFSET", "SCORES", "mia_config", "holdout_rows", "skip_note"]
+__all__ = ["SPEC", "HOLDOUT_SEED_OFFSET", "SCORES", "mia_config", "holdout_rows", "NEEDS_LOCAL"]
 
 # Held-out rows come from the same generator under seed + this offset: the same distribution,
 # rows the model never saw (exact duplicates of training rows are dropped, see holdout_rows).
@@ -43,14 +43,11 @@ def mia_config(ctx: StageContext, dataset: str = DATASET, adapter: str | None = 
                         "adapter": adapter, "datasets": (dataset,), "holdout": holdout})
 
 
-def skip_note(config: StudyConfig) -> str | None:
-    """Why the study skips `mia.enabled` (None: it runs, or was not asked for)."""
-    if not config.mia.enabled or config.train.backend == "local":
-        return None
-    return (f"mia skipped: it needs a local model, and train.backend is {config.train.backend}. Membership "
-            "inference scores every training row under the fine-tuned model's own token log-probabilities; a "
-            "model fine-tuned through an API exposes no weights and no log-probabilities of given text, so "
-            "there are no scores (and no MIA predictors in the report); train with train.backend: local for them")
+# Why the stage cannot run for an API-trained model (pipeline.skipped says so when it was asked for).
+NEEDS_LOCAL = ("Membership inference scores every training row under the fine-tuned model's own token "
+               "log-probabilities; a model fine-tuned through an API exposes no weights and no log-probabilities "
+               "of given text, so there are no scores (and no MIA predictors in the report); train with "
+               "train.backend: local for them")
 
 
 def _key(ctx: StageContext, config: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 parameter paths over the first seed's adapters, judged by the study's judge (see `emscope steer`).
 
 It needs the fine-tuned weights and activations: with `train.backend` other than local the study
-skips it, saying so (`skip_note`; study/pipeline.py `runnable`)."""
+skips it, saying so (`NEEDS_LOCAL`; study/pipeline.py `skipped`, `runnable`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from emscope.study.stages.build import DATASET
 from emscope.study.stages.judge import judge_config, judge_key
 from emscope.study.stages.train import ADAPTER
 
-__all__ = ["SPEC", "STEER_FILE", "steer_config", "steer_prompts", "skip_note"]
+__all__ = ["SPEC", "STEER_FILE", "steer_config", "steer_prompts", "NEEDS_LOCAL"]
 
 STEER_FILE = "results.json"
 
@@ -43,14 +43,10 @@ def steer_prompts(config: StudyConfig) -> list[list[dict[str, str]]]:
     return prompts
 
 
-def skip_note(config: StudyConfig) -> str | None:
-    """Why the study skips `steer.enabled` (None: it runs, or was not asked for)."""
-    if not config.steer.enabled or config.train.backend == "local":
-        return None
-    return (f"steer skipped: it needs a local model, and train.backend is {config.train.backend}. Steering reads "
-            "the fine-tuned models' activations and adapter weights and adds directions to their residual "
-            "stream; a model fine-tuned through an API exposes neither, so there is no steering section in the "
-            "report; train with train.backend: local for it")
+# Why the stage cannot run for an API-trained model (pipeline.skipped says so when it was asked for).
+NEEDS_LOCAL = ("Steering reads the fine-tuned models' activations and adapter weights and adds directions to "
+               "their residual stream; a model fine-tuned through an API exposes neither, so there is no steering "
+               "section in the report; train with train.backend: local for it")
 
 
 def _first_seed(ctx: StageContext) -> list[JobState]:
