@@ -52,6 +52,7 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
     ({"train": {"backend": "openai", "settings": {"base_url": URL, "model": "gpt-4o"}}},
      "train.settings: model are set by the study"),
     ({"train": {"backend": "opnai"}}, "train.backend: unknown train backend 'opnai'. Did you mean 'openai'?"),
+    ({"screen": {"enabled": True}}, "screen.enabled needs the study's base model as a local model"),
 ])
 def test_bad_settings_fail_before_anything_is_written(tmp_path: Path, change: dict[str, Any], message: str) -> None:
     config = study_from_dict(study_dict(URL, **change))
