@@ -23,7 +23,6 @@ from emscope.study.stages.judge import JUDGED
 __all__ = ["SPEC", "SWEEP", "SweepStageConfig"]
 
 SWEEP = "sweep.json"
-_VENDI_SAMPLE = 1000  # the build's own sample cap (data.build.VENDI_SAMPLE), so both measure alike
 
 
 class SweepStageConfig(BaseModel):
@@ -65,9 +64,12 @@ def _inputs(ctx: StageContext) -> dict[str, str]:
 
 
 def _measured(paths: list[Path]) -> list[float]:
+    from emscope.data.build import VENDI_EMBEDDER, VENDI_SAMPLE  # the build's own settings: both measure alike
     from emscope.data.stats import stats_for_files
 
-    stats = stats_for_files([str(p) for p in paths], tokenizer_name=None, vendi_sample=_VENDI_SAMPLE)
+    # One embedder load for every dataset (the build's measure_vendi loads it per file).
+    stats = stats_for_files([str(p) for p in paths], tokenizer_name=None, embedding_model=VENDI_EMBEDDER,
+                            vendi_sample=VENDI_SAMPLE)
     return [float(s.vendi["q=1"]) for s in stats]
 
 
